@@ -1,0 +1,88 @@
+package io.influxswiftbackup.app;
+
+import io.influxswiftbackup.backup.BackupRun;
+import io.influxswiftbackup.config.ConfigException;
+import io.influxswiftbackup.config.Settings;
+import io.influxswiftbackup.day.Day;
+import io.influxswiftbackup.swift.SwiftAuth;
+import io.influxswiftbackup.swift.SwiftListing;
+import io.influxswiftbackup.swift.SwiftPaths;
+import io.influxswiftbackup.swift.SwiftReauthentication;
+import io.influxswiftbackup.swift.TrustedTls;
+import io.influxswiftbackup.swift.UploadCheck;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import javax.net.ssl.SSLContext;
+
+/** The Java beans the YAML routes call, built from the settings; the registry names are the routes' refs. */
+public final class Services {
+
+    private Services() {
+    }
+
+    public static Map<String, Object> create(Settings settings, Clock clock) {
+        Map<String, Object> beans = new LinkedHashMap<>();
+        Path caFile = optionalFile(settings, "swift.ca-file");
+        SSLContext tls = TrustedTls.sslContext(caFile);
+        Duration timeout = Duration.ofMillis(settings.getInt("swift.timeout-ms"));
+        HttpClient http = HttpClient.newBuilder().sslContext(tls)
+                .connectTimeout(Duration.ofMillis(settings.getInt("swift.connect-timeout-ms"))).build();
+        SwiftAuth auth = new SwiftAuth(authUrl(settings), settings.get("swift.user"), settings.get("swift.key"),
+                settings.getOptional("swift.storage-url"), http, timeout, Clock.systemUTC());
+        beans.put("swiftAuth", auth);
+        beans.put("swiftPaths", new SwiftPaths(auth));
+        beans.put("swiftListing", new SwiftListing());
+        beans.put("swiftReauthentication", new SwiftReauthentication(auth));
+        beans.put("uploadCheck", new UploadCheck());
+        beans.put("swiftTls", TrustedTls.camelParameters(tls));
+        beans.put("clock", clock);
+        beans.put("backupRun", new BackupRun(Path.of(settings.get("work.dir")), timezone(settings), clock));
+        return beans;
+    }
+
+    private static String timezone(Settings settings) {
+        String zone = settings.get("schedule.timezone");
+        try {
+            Day.zone(zone);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("schedule.timezone: " + e.getMessage());
+        }
+        return zone;
+    }
+
+    private static URI authUrl(Settings settings) {
+        String version = settings.get("swift.auth-version");
+        if (!version.equals("1")) {
+            throw new ConfigException("swift.auth-version must be 1 (TempAuth); '" + version + "' is not supported");
+        }
+        String value = settings.get("swift.auth-url");
+        try {
+            URI uri = new URI(value);
+            if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+                throw new URISyntaxException(value, "not an http or https URL");
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            throw new ConfigException("swift.auth-url '" + value + "' is not an http(s) URL");
+        }
+    }
+
+    private static Path optionalFile(Settings settings, String key) {
+        String value = settings.getOptional(key);
+        if (value == null) {
+            return null;
+        }
+        Path path = Path.of(value);
+        if (!Files.isReadable(path)) {
+            throw new ConfigException(key + " " + value + " is not a readable file");
+        }
+        return path;
+    }
+}

@@ -1,0 +1,136 @@
+package io.influxswiftbackup.backup;
+
+import io.influxswiftbackup.day.Day;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.component.exec.ExecResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The local side of a backup run: which day it is for, a fresh directory per run for
+ * {@code influxd backup}, the files it wrote, and deleting them once every one is verified in Swift.
+ */
+public class BackupRun {
+
+    /** Headers a caller may set on the exchange sent to {@code direct:backup}. */
+    public static final String DATE_HEADER = "backupDate";
+    public static final String FORCE_HEADER = "backupForce";
+
+    private static final Logger LOG = LoggerFactory.getLogger(BackupRun.class);
+    private static final Pattern RUN_DIR = Pattern.compile("\\d{4}-\\d{2}-\\d{2}\\.\\d{8}T\\d{6}Z-[0-9a-f]{4}");
+    private static final DateTimeFormatter RUN_STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+            .withZone(ZoneOffset.UTC);
+
+    private final Path workDir;
+    private final String timezone;
+    private final Clock clock;
+
+    public BackupRun(Path workDir, String timezone, Clock clock) {
+        this.workDir = workDir;
+        this.timezone = timezone;
+        this.clock = clock;
+    }
+
+    /** Names the day (today, or the date asked for) and the run's directory; reports leftovers. */
+    public void start(Exchange exchange) throws IOException {
+        String date = exchange.getMessage().getHeader(DATE_HEADER, String.class);
+        Day day = date == null ? Day.today(clock, timezone) : Day.parse(date);
+        Files.createDirectories(workDir);
+        reportLeftovers();
+        String runId = RUN_STAMP.format(clock.instant()) + "-" + String.format("%04x", ThreadLocalRandom.current().nextInt(0x10000));
+        Path runDir = workDir.resolve(day.container() + "." + runId);
+        exchange.setProperty("day", day);
+        exchange.setProperty("container", day.container());
+        exchange.setProperty("runDir", runDir.toString());
+        exchange.setProperty("force", Boolean.TRUE.equals(exchange.getMessage().getHeader(FORCE_HEADER, Boolean.class)));
+    }
+
+    private void reportLeftovers() throws IOException {
+        try (Stream<Path> entries = Files.list(workDir)) {
+            entries.filter(p -> RUN_DIR.matcher(p.getFileName().toString()).matches())
+                    .forEach(p -> LOG.warn("Left over from an earlier failed backup run, not uploaded: {}"
+                            + " (upload it with 'backup --date', or delete it)", p));
+        }
+    }
+
+    /** Fails the run unless {@code influxd backup} exited 0 and wrote its files. */
+    public void checkInfluxdBackup(Exchange exchange, @ExchangeProperty("runDir") String runDir) {
+        ExecResult result = exchange.getMessage().getBody(ExecResult.class);
+        int exit = result.getExitValue();
+        if (exit != 0) {
+            throw new BackupException("influxd backup exited " + exit + ": " + lastLine(result.getStderr()));
+        }
+        if (files(runDir).isEmpty()) {
+            throw new BackupException("influxd backup exited 0 but wrote no file into " + runDir);
+        }
+    }
+
+    /** The files {@code influxd backup} wrote for this run, by name. */
+    public List<File> files(@ExchangeProperty("runDir") String runDir) {
+        try (Stream<Path> entries = Files.list(Path.of(runDir))) {
+            return entries.filter(Files::isRegularFile).sorted().map(Path::toFile).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + runDir, e);
+        }
+    }
+
+    public String objectName(@ExchangeProperty("day") Day day, @ExchangeProperty("localFile") File file) {
+        return day.shardObject(file.getName());
+    }
+
+    public long totalBytes(@ExchangeProperty("runDir") String runDir) {
+        return files(runDir).stream().mapToLong(File::length).sum();
+    }
+
+    /** Refuses to add to a day whose shards are already in Swift, unless forced. */
+    public void refuseIfAlreadyBackedUp(List<Map<String, Object>> listing, @ExchangeProperty("day") Day day,
+                                        @ExchangeProperty("force") boolean force) {
+        if (listing.isEmpty()) {
+            return;
+        }
+        if (!force) {
+            throw new BackupException(day.shardsPrefix() + " already holds objects in Swift (first: "
+                    + listing.get(0).get("name") + "); run with --force to back up into it again");
+        }
+        LOG.warn("{} already holds objects; --force given, files of the same name are replaced", day.shardsPrefix());
+    }
+
+    /** Only reached when every file was verified in Swift. */
+    public void deleteLocalCopy(@ExchangeProperty("runDir") String runDir) throws IOException {
+        try (Stream<Path> tree = Files.walk(Path.of(runDir))) {
+            for (Path path : tree.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+    }
+
+    private static String lastLine(InputStream stderr) {
+        if (stderr == null) {
+            return "(no output)";
+        }
+        try (stderr) {
+            String text = new String(stderr.readAllBytes(), StandardCharsets.UTF_8).strip();
+            String[] lines = text.split("\\R");
+            return text.isEmpty() ? "(no output)" : lines[lines.length - 1];
+        } catch (IOException e) {
+            return "(stderr unreadable: " + e.getMessage() + ")";
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package io.influxswiftbackup.cli;
+
+import io.influxswiftbackup.app.JobRuntime;
+import io.influxswiftbackup.config.Settings;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.core.config.Configurator;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/** The command line: {@code run} keeps the schedule, the other commands do one job and exit. */
+@Command(name = "influx-swift-backup", mixinStandardHelpOptions = true, version = "influx-swift-backup 0.1.0",
+        description = "Keeps InfluxDB backups in OpenStack Swift: nightly backup, restore and JSON dumps.",
+        subcommands = {RunCommand.class, BackupCommand.class},
+        footer = {"", "Exit status: 0 done, 1 the job failed, 2 bad usage or configuration."})
+public class Application {
+
+    public static final int FAILED = 1;
+    public static final int USAGE = 2;
+
+    @Option(names = "--config", scope = ScopeType.INHERIT, paramLabel = "FILE",
+            description = "Properties file to read instead of ./application.properties.")
+    Path config;
+
+    @Option(names = "--debug", scope = ScopeType.INHERIT, description = "Log at debug level and print stack traces.")
+    boolean debug;
+
+    Clock clock = Clock.systemDefaultZone();
+    Map<String, String> environment = System.getenv();
+
+    public static void main(String[] args) {
+        System.exit(execute(new Application(), args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    static int execute(Application application, String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine commandLine = new CommandLine(application);
+        commandLine.setOut(out).setErr(err);
+        commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            err.println("error: " + Failures.describe(e));
+            if (application.debug) {
+                e.printStackTrace(err);
+            }
+            return Failures.exitCode(e);
+        });
+        return commandLine.execute(args);
+    }
+
+    Settings settings() {
+        if (debug) {
+            Configurator.setLevel("io.influxswiftbackup", Level.DEBUG);
+        }
+        Path file = config;
+        if (file == null && Files.isRegularFile(Path.of("application.properties"))) {
+            file = Path.of("application.properties");
+        }
+        return Settings.load(file, environment);
+    }
+
+    JobRuntime startOnce() throws Exception {
+        return JobRuntime.startOnce(settings(), clock);
+    }
+
+}

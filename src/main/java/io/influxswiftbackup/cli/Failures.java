@@ -1,0 +1,58 @@
+package io.influxswiftbackup.cli;
+
+import io.influxswiftbackup.backup.BackupException;
+import io.influxswiftbackup.config.ConfigException;
+import io.influxswiftbackup.swift.SwiftException;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import org.apache.camel.http.base.HttpOperationFailedException;
+
+/** Turns a failure into the one line an operator reads, and the exit status. */
+final class Failures {
+
+    private Failures() {
+    }
+
+    static String describe(Throwable failure) {
+        Throwable known = find(failure);
+        if (known instanceof HttpOperationFailedException http) {
+            return "Swift answered " + http.getStatusCode() + " " + nullToEmpty(http.getStatusText())
+                    + " for " + http.getUri();
+        }
+        if (known instanceof ConnectException) {
+            return "connection refused: " + known.getMessage();
+        }
+        if (known instanceof SocketTimeoutException) {
+            return "no answer in time: " + known.getMessage();
+        }
+        if (known != null) {
+            return known.getMessage();
+        }
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
+    }
+
+    static int exitCode(Throwable failure) {
+        Throwable known = find(failure);
+        return known instanceof ConfigException || known instanceof IllegalArgumentException
+                ? Application.USAGE : Application.FAILED;
+    }
+
+    private static Throwable find(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SwiftException || t instanceof BackupException || t instanceof ConfigException
+                    || t instanceof HttpOperationFailedException || t instanceof ConnectException
+                    || t instanceof SocketTimeoutException || t instanceof IllegalArgumentException) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    private static String nullToEmpty(String text) {
+        return text == null ? "" : text;
+    }
+}

@@ -1,0 +1,20 @@
+package io.influxswiftbackup.cli;
+
+import io.influxswiftbackup.app.JobRuntime;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Run the nightly schedule (the jobs enabled by backup.enabled, ...) until stopped.")
+class RunCommand implements Callable<Integer> {
+
+    @ParentCommand
+    Application app;
+
+    @Override
+    public Integer call() throws Exception {
+        JobRuntime.runScheduled(app.settings(), app.clock);
+        return 0;
+    }
+}

@@ -1,0 +1,133 @@
+package io.influxswiftbackup.config;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+
+/**
+ * The application's configuration, layered: environment &gt; config file &gt; built-in defaults.
+ * The defaults are the top-level application.properties bundled in the jar, so every key has one
+ * documented home. An environment variable overrides key {@code swift.key} as {@code SWIFT_KEY}
+ * (upper case, '.' and '-' become '_'), the same rule Camel's property placeholders apply.
+ */
+public final class Settings {
+
+    public static final String DEFAULTS_RESOURCE = "application.properties";
+
+    private final Map<String, Setting> settings;
+
+    private Settings(Map<String, Setting> settings) {
+        this.settings = Collections.unmodifiableMap(settings);
+    }
+
+    /** One key's value and where it came from. */
+    public record Setting(String key, String value, String source) {
+        public String display() {
+            return key + " = " + (Secrets.isSecret(key) ? Secrets.mask(value) : value) + "  [" + source + "]";
+        }
+    }
+
+    public static Settings load(Path configFile, Map<String, String> environment) {
+        Map<String, Setting> merged = new TreeMap<>();
+        put(merged, readDefaults(), "default");
+        if (configFile != null) {
+            if (!Files.isRegularFile(configFile)) {
+                throw new ConfigException("config file " + configFile + " does not exist or is not a file");
+            }
+            put(merged, readFile(configFile), configFile.toString());
+        }
+        for (String key : new ArrayList<>(merged.keySet())) {
+            String envName = environmentName(key);
+            String value = environment.get(envName);
+            if (value != null) {
+                merged.put(key, new Setting(key, value.strip(), "environment " + envName));
+            }
+        }
+        return new Settings(merged);
+    }
+
+    /** {@code swift.key} becomes {@code SWIFT_KEY}. */
+    public static String environmentName(String key) {
+        return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    private static void put(Map<String, Setting> target, Properties properties, String source) {
+        for (String key : properties.stringPropertyNames()) {
+            target.put(key, new Setting(key, properties.getProperty(key).strip(), source));
+        }
+    }
+
+    private static Properties readDefaults() {
+        Properties properties = new Properties();
+        try (InputStream in = Settings.class.getClassLoader().getResourceAsStream(DEFAULTS_RESOURCE)) {
+            if (in == null) {
+                throw new ConfigException("built-in " + DEFAULTS_RESOURCE + " is missing from the jar");
+            }
+            properties.load(new java.io.InputStreamReader(in, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new ConfigException("cannot read built-in " + DEFAULTS_RESOURCE + ": " + e.getMessage());
+        }
+        return properties;
+    }
+
+    private static Properties readFile(Path file) {
+        Properties properties = new Properties();
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            properties.load(reader);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
+        }
+        return properties;
+    }
+
+    public String get(String key) {
+        Setting setting = settings.get(key);
+        if (setting == null || setting.value().isEmpty()) {
+            throw new ConfigException(key + " is not set");
+        }
+        return setting.value();
+    }
+
+    public String getOptional(String key) {
+        Setting setting = settings.get(key);
+        return setting == null || setting.value().isEmpty() ? null : setting.value();
+    }
+
+    public int getInt(String key) {
+        String value = get(key);
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new ConfigException(key + " must be a whole number, not '" + value + "'");
+        }
+    }
+
+    /** All keys as plain properties, for Camel's placeholders. */
+    public Map<String, String> asMap() {
+        Map<String, String> map = new LinkedHashMap<>();
+        settings.values().forEach(s -> map.put(s.key(), s.value()));
+        return map;
+    }
+
+    /** One line per key, secrets masked, for the start-up log. */
+    public List<String> describe() {
+        return settings.values().stream().map(Setting::display).toList();
+    }
+
+    public Settings with(String key, String value, String source) {
+        Map<String, Setting> copy = new TreeMap<>(settings);
+        copy.put(key, new Setting(key, value, source));
+        return new Settings(copy);
+    }
+}

@@ -1,0 +1,55 @@
+package io.influxswiftbackup.day;
+
+import java.time.Clock;
+import java.time.DateTimeException;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+
+/**
+ * The runbook's naming rules, in one place: a day D is stored in container {@code D}
+ * ({@code YYYY-MM-DD}), its shards as {@code D/shards/<file>}, its dumps as
+ * {@code D/influxdb/<measurement>_D-00:00:00_<D+1>-00:00:00.json}.
+ */
+public record Day(LocalDate date) {
+
+    private static final DateTimeFormatter ISO = DateTimeFormatter.ISO_LOCAL_DATE;
+
+    public static Day parse(String text) {
+        try {
+            return new Day(LocalDate.parse(text.strip(), ISO));
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("'" + text + "' is not a date of the form YYYY-MM-DD");
+        }
+    }
+
+    public static Day today(Clock clock, String timezone) {
+        return new Day(LocalDate.now(clock.withZone(zone(timezone))));
+    }
+
+    public static ZoneId zone(String timezone) {
+        try {
+            return ZoneId.of(timezone);
+        } catch (DateTimeException e) {
+            throw new IllegalArgumentException("unknown time zone '" + timezone + "'");
+        }
+    }
+
+    public String container() {
+        return date.format(ISO);
+    }
+
+    public String shardsPrefix() {
+        return container() + "/shards/";
+    }
+
+    public String shardObject(String fileName) {
+        return shardsPrefix() + fileName;
+    }
+
+    @Override
+    public String toString() {
+        return container();
+    }
+}

@@ -1,0 +1,173 @@
+package io.influxswiftbackup.it;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.influxswiftbackup.app.JobRuntime;
+import io.influxswiftbackup.backup.BackupRun;
+import io.influxswiftbackup.config.Settings;
+import java.io.File;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import javax.management.ObjectName;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.AdviceWith;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The backup job against the real production InfluxDB and the real Swift, checked with the swift CLI. */
+@ExtendWith(LocalServers.class)
+class BackupIT {
+
+    static final String DB = "sensu_db";
+    static LocalServers.Environment env;
+    static SwiftCli swift;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void writePoints() throws Exception {
+        env = LocalServers.environment();
+        swift = new SwiftCli(env);
+        InfluxHttp influx = new InfluxHttp(env.get("influx.production.url"));
+        influx.query(null, "CREATE DATABASE " + DB);
+        StringBuilder lines = new StringBuilder();
+        // 3 weeks of points: several shards (7-day shard groups), two measurements.
+        long start = Instant.parse("2016-05-23T00:00:00Z").toEpochMilli() * 1_000_000L;
+        for (int hour = 0; hour < 21 * 24; hour++) {
+            long t = start + hour * 3_600_000_000_000L;
+            lines.append("Aggregated_metrics,host=h1 value=").append(hour).append(".5,count=").append(hour).append("i ").append(t).append('\n');
+            lines.append("cpu_usage,host=h2 idle=").append(hour % 100).append(".25 ").append(t).append('\n');
+        }
+        influx.write(DB, lines.toString());
+    }
+
+    static Clock clockAt(String instant) {
+        return Clock.fixed(Instant.parse(instant), ZoneOffset.UTC);
+    }
+
+    @Test
+    void uploadsExactlyTheFilesInfluxdBackupWroteThenDeletesThem() throws Exception {
+        Path config = TestConfig.write(dir, env, Map.of());
+        Settings settings = TestConfig.settings(config, env.get("swift.key"));
+        Path kept = dir.resolve("kept");
+        try (JobRuntime runtime = JobRuntime.startOnce(settings, clockAt("2016-06-11T23:55:00Z"))) {
+            AdviceWith.adviceWith(runtime.context(), "backup", route -> route.weaveById("delete-local-copy").before()
+                    .process(exchange -> copyTree(Path.of(exchange.getProperty("runDir", String.class)), kept)));
+            Exchange result = runtime.run("direct:backup", Map.of());
+            assertFalse(result.isFailed(), () -> "backup failed: " + result.getException());
+            assertEquals(1L, routeAttribute(settings, "backup", "ExchangesCompleted"));
+            assertEquals(0L, routeAttribute(settings, "backup", "ExchangesFailed"));
+        }
+
+        List<String> produced = names(kept);
+        assertTrue(produced.contains("meta.00"), produced.toString());
+        assertTrue(produced.stream().filter(n -> n.matches("sensu_db\\.autogen\\.\\d{5}\\.00")).count() >= 3,
+                "expected several shard files, got " + produced);
+        List<String> listed = swift.run(dir, "list", "2016-06-11", "-p", "2016-06-11/shards/");
+        assertEquals(produced.stream().map(n -> "2016-06-11/shards/" + n).toList(), listed);
+
+        Path downloads = Files.createDirectories(dir.resolve("downloads"));
+        swift.run(downloads, "download", "2016-06-11", "-p", "2016-06-11/shards/");
+        for (String name : produced) {
+            assertArrayEquals(Files.readAllBytes(kept.resolve(name)),
+                    Files.readAllBytes(downloads.resolve("2016-06-11/shards/" + name)), name);
+        }
+        assertEquals(List.of(), names(dir.resolve("work")), "the run's directory must be gone");
+    }
+
+    @Test
+    void refusesADayAlreadyInSwiftUnlessForced() throws Exception {
+        Path config = TestConfig.write(dir, env, Map.of());
+        Settings settings = TestConfig.settings(config, env.get("swift.key"));
+        try (JobRuntime runtime = JobRuntime.startOnce(settings, clockAt("2016-06-12T23:55:00Z"))) {
+            assertFalse(runtime.run("direct:backup", Map.of()).isFailed());
+            Exchange again = runtime.run("direct:backup", Map.of());
+            assertTrue(again.isFailed());
+            assertTrue(again.getException().getMessage().contains("2016-06-12/shards/ already holds objects"),
+                    again.getException().getMessage());
+            assertEquals(1, names(dir.resolve("work")).size(), "the refused run keeps its local copy");
+            Exchange forced = runtime.run("direct:backup", Map.of(BackupRun.FORCE_HEADER, true));
+            assertFalse(forced.isFailed(), () -> "forced backup failed: " + forced.getException());
+        }
+        assertTrue(swift.run(dir, "list", "2016-06-12", "-p", "2016-06-12/shards/").contains("2016-06-12/shards/meta.00"));
+    }
+
+    @Test
+    void swiftUnreachableFailsAndKeepsTheBackupFiles() throws Exception {
+        String closed = "http://127.0.0.1:" + freePort() + "/auth/v1.0";
+        assertFailureKeepsFiles(Map.of("swift.auth-url", closed), env.get("swift.key"), "cannot reach Swift");
+    }
+
+    @Test
+    void wrongKeyFailsAndKeepsTheBackupFiles() throws Exception {
+        assertFailureKeepsFiles(Map.of(), "wrong-key-q7Zr2", "refused user");
+    }
+
+    /** In process: the exchange fails and JMX counts it; as a command: exit 1 and one line, no secret. */
+    private void assertFailureKeepsFiles(Map<String, String> overrides, String key, String reason) throws Exception {
+        Path config = TestConfig.write(dir, env, overrides);
+        Settings settings = TestConfig.settings(config, key);
+        try (JobRuntime runtime = JobRuntime.startOnce(settings, clockAt("2016-06-20T23:55:00Z"))) {
+            Exchange result = runtime.run("direct:backup", Map.of());
+            assertTrue(result.isFailed());
+            assertTrue(result.getException().getMessage().contains(reason), result.getException().getMessage());
+            assertEquals(1L, routeAttribute(settings, "backup", "ExchangesFailed"));
+        }
+        List<String> runs = names(dir.resolve("work"));
+        assertEquals(1, runs.size(), runs.toString());
+        assertTrue(names(dir.resolve("work").resolve(runs.get(0))).contains("meta.00"), "backup files stay on disk");
+
+        JarRun cli = JarRun.run(dir, Map.of("SWIFT_KEY", key), "backup", "--config", config.toString(), "--date", "2016-06-21");
+        assertEquals(1, cli.exitCode(), cli.toString());
+        assertEquals(1, cli.stderrLines().size(), cli.toString());
+        assertTrue(cli.stderrLines().get(0).startsWith("error: ") && cli.stderrLines().get(0).contains(reason), cli.toString());
+        assertFalse(cli.stdout().contains(key) || cli.stderr().contains(key), "the key must not appear in the output");
+        assertEquals(2, names(dir.resolve("work")).size(), "the command's backup files stay too");
+    }
+
+    static Object routeAttribute(Settings settings, String routeId, String attribute) throws Exception {
+        ObjectName name = new ObjectName("org.apache.camel:context=" + settings.get("camel.main.name")
+                + ",type=routes,name=\"" + routeId + "\"");
+        return ManagementFactory.getPlatformMBeanServer().getAttribute(name, attribute);
+    }
+
+    static List<String> names(Path directory) throws IOException {
+        if (!Files.isDirectory(directory)) {
+            return List.of();
+        }
+        try (Stream<Path> entries = Files.list(directory)) {
+            return entries.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    static void copyTree(Path from, Path to) throws IOException {
+        Files.createDirectories(to);
+        File[] files = from.toFile().listFiles();
+        assertNotNull(files);
+        for (File file : files) {
+            Files.copy(file.toPath(), to.resolve(file.getName()));
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}

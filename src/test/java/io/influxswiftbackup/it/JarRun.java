@@ -1,0 +1,48 @@
+package io.influxswiftbackup.it;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Runs the built jar as operators do: {@code java -jar target/influx-swift-backup.jar ARGS}. */
+public record JarRun(int exitCode, String stdout, String stderr) {
+
+    public static JarRun run(Path scratch, Map<String, String> environment, String... args)
+            throws IOException, InterruptedException {
+        String jar = System.getProperty("isb.jar", "target/influx-swift-backup.jar");
+        if (!Files.isRegularFile(Path.of(jar))) {
+            fail("the jar " + jar + " is missing; integration tests run after 'mvn package'");
+        }
+        List<String> command = new ArrayList<>(List.of("java", "-jar", jar));
+        command.addAll(List.of(args));
+        Path out = Files.createTempFile(scratch, "stdout", ".txt");
+        Path err = Files.createTempFile(scratch, "stderr", ".txt");
+        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        builder.environment().keySet().removeIf(k -> k.startsWith("SWIFT_") || k.startsWith("INFLUX_"));
+        builder.environment().putAll(environment);
+        Process process = builder.start();
+        if (!process.waitFor(120, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            fail("java -jar " + String.join(" ", args) + " did not finish in 120 s");
+        }
+        return new JarRun(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                Files.readString(err, StandardCharsets.UTF_8));
+    }
+
+    public List<String> stderrLines() {
+        return stderr.lines().filter(l -> !l.isBlank()).toList();
+    }
+
+    @Override
+    public String toString() {
+        return "exit " + exitCode + "\n--- stdout\n" + stdout + "\n--- stderr\n" + stderr;
+    }
+}

@@ -1,0 +1,39 @@
+package io.influxswiftbackup.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** The runbook's own {@code swift} command (python-swiftclient), run against the local Swift. */
+public final class SwiftCli {
+
+    private final LocalServers.Environment env;
+
+    public SwiftCli(LocalServers.Environment env) {
+        this.env = env;
+    }
+
+    /** Runs {@code swift ARGS} in {@code dir}; fails the test unless it exits 0. Returns stdout lines. */
+    public List<String> run(Path dir, String... args) throws IOException, InterruptedException {
+        List<String> command = new java.util.ArrayList<>(List.of("/usr/bin/swift"));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
+                .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        builder.environment().put("ST_AUTH", env.shellVar("ST_AUTH"));
+        builder.environment().put("ST_USER", env.shellVar("ST_USER"));
+        builder.environment().put("ST_KEY", env.shellVar("ST_KEY"));
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            fail("swift " + String.join(" ", args) + " did not finish");
+        }
+        assertEquals(0, process.exitValue(), "swift " + String.join(" ", args) + ":\n" + output);
+        return output.lines().filter(l -> !l.isBlank()).toList();
+    }
+}

@@ -1,0 +1,37 @@
+package io.influxswiftbackup.it;
+
+import io.influxswiftbackup.config.Settings;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+
+/** A config file for the local servers: local-env.properties plus a test's own overrides. */
+public final class TestConfig {
+
+    private TestConfig() {
+    }
+
+    /** Writes the file (without swift.key: tests pass it through the environment) and returns it. */
+    public static Path write(Path dir, LocalServers.Environment env, Map<String, String> overrides) throws IOException {
+        Map<String, String> values = new TreeMap<>(env.properties());
+        values.remove("swift.key");
+        values.put("work.dir", dir.resolve("work").toString());
+        values.put("camel.main.name", "it-" + Long.toHexString(System.nanoTime()));
+        values.putAll(overrides);
+        Properties properties = new Properties();
+        properties.putAll(values);
+        Path file = dir.resolve("test.properties");
+        try (Writer writer = Files.newBufferedWriter(file)) {
+            properties.store(writer, "written by a test");
+        }
+        return file;
+    }
+
+    public static Settings settings(Path file, String swiftKey) {
+        return Settings.load(file, Map.of("SWIFT_KEY", swiftKey));
+    }
+}
