@@ -32,6 +32,7 @@ public class SwiftAuth {
     private final Duration timeout;
     private final Clock clock;
     private Session session;
+    private long logins;
 
     /** A logged-in session: token, the account's storage URL, and when the token expires. */
     public record Session(String token, String storageUrl, Instant expiresAt) {
@@ -60,6 +61,11 @@ public class SwiftAuth {
         return session().storageUrl();
     }
 
+    /** How many times this process logged in; more than one a night means tokens expired or were revoked. */
+    public synchronized long logins() {
+        return logins;
+    }
+
     public synchronized void invalidate() {
         session = null;
     }
@@ -67,6 +73,7 @@ public class SwiftAuth {
     public synchronized Session session() {
         if (session == null || clock.instant().isAfter(session.expiresAt().minus(RENEW_BEFORE_EXPIRY))) {
             session = login();
+            logins++;
         }
         return session;
     }

@@ -3,12 +3,22 @@ package io.influxswiftbackup.it;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.influxswiftbackup.app.JobRuntime;
 import io.influxswiftbackup.backup.BackupRun;
 import io.influxswiftbackup.config.Settings;
+import io.influxswiftbackup.swift.SwiftAuth;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.io.File;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -44,6 +54,7 @@ class BackupIT {
     static void writePoints() throws Exception {
         env = LocalServers.environment();
         swift = new SwiftCli(env);
+        swift.deleteContainers("2016-06-11", "2016-06-12", "2016-06-14", "2016-06-15", "2016-06-20", "2016-06-21");
         InfluxHttp influx = new InfluxHttp(env.get("influx.production.url"));
         influx.query(null, "CREATE DATABASE " + DB);
         StringBuilder lines = new StringBuilder();
@@ -106,6 +117,56 @@ class BackupIT {
             assertFalse(forced.isFailed(), () -> "forced backup failed: " + forced.getException());
         }
         assertTrue(swift.run(dir, "list", "2016-06-12", "-p", "2016-06-12/shards/").contains("2016-06-12/shards/meta.00"));
+    }
+
+    @Test
+    void aTokenSwiftNoLongerKnowsIsRenewedOnceAndTheBackupGoesOn() throws Exception {
+        Path config = TestConfig.write(dir, env, Map.of());
+        Settings settings = TestConfig.settings(config, env.get("swift.key"));
+        try (JobRuntime runtime = JobRuntime.startOnce(settings, clockAt("2016-06-14T23:55:00Z"))) {
+            SwiftAuth auth = runtime.context().getRegistry().lookupByNameAndType("swiftAuth", SwiftAuth.class);
+            String oldToken = auth.token();
+            long logins = auth.logins();
+            forgetAllTempAuthTokens();
+            assertEquals(401, headAccount(auth.storageUrl(), oldToken), "the cached token must now be refused");
+
+            Exchange result = runtime.run("direct:backup", Map.of());
+            assertFalse(result.isFailed(), () -> "backup failed: " + result.getException());
+            assertNotEquals(oldToken, auth.token());
+            assertEquals(logins + 1, auth.logins(), "logged in again exactly once");
+        }
+        assertTrue(swift.run(dir, "list", "2016-06-14", "-p", "2016-06-14/shards/").contains("2016-06-14/shards/meta.00"));
+    }
+
+    @Test
+    void theCommandBacksUpAndLogsNoSecret() throws Exception {
+        Path config = TestConfig.write(dir, env, Map.of());
+        JarRun cli = JarRun.run(dir, Map.of("SWIFT_KEY", env.get("swift.key")),
+                "backup", "--config", config.toString(), "--date", "2016-06-15");
+        assertEquals(0, cli.exitCode(), cli.toString());
+        assertEquals("", cli.stderr(), cli.toString());
+        assertTrue(cli.stdout().contains("swift.key = ******  [environment SWIFT_KEY]"), cli.toString());
+        assertTrue(cli.stdout().contains("Backup for day 2016-06-15 complete"), cli.toString());
+        assertFalse(cli.stdout().contains(env.get("swift.key")), "the key must not be logged");
+        assertFalse(cli.stdout().contains("AUTH_tk"), "no token may be logged");
+        assertTrue(swift.run(dir, "list", "2016-06-15", "-p", "2016-06-15/shards/").contains("2016-06-15/shards/meta.00"));
+        assertEquals(List.of(), names(dir.resolve("work")));
+    }
+
+    /** TempAuth keeps its tokens in memcached: flushing it is how a token expires or is revoked. */
+    static void forgetAllTempAuthTokens() throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", Integer.parseInt(env.shellVar("ISB_MEMCACHED_PORT")))) {
+            socket.getOutputStream().write("flush_all\r\n".getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            String reply = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+            assertEquals("OK", reply);
+        }
+    }
+
+    static int headAccount(String storageUrl, String token) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(storageUrl))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).header("X-Auth-Token", token).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     @Test

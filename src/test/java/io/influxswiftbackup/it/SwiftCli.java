@@ -18,8 +18,20 @@ public final class SwiftCli {
         this.env = env;
     }
 
-    /** Runs {@code swift ARGS} in {@code dir}; fails the test unless it exits 0. Returns stdout lines. */
-    public List<String> run(Path dir, String... args) throws IOException, InterruptedException {
+    /** Empties and deletes these containers, so a test starts from nothing; missing ones are fine. */
+    public void deleteContainers(String... containers) throws IOException, InterruptedException {
+        for (String container : containers) {
+            Result result = exec(Path.of("."), "delete", container);
+            if (result.exitCode() != 0 && !result.output().contains("not found")) {
+                fail("swift delete " + container + ":\n" + result.output());
+            }
+        }
+    }
+
+    private record Result(int exitCode, String output) {
+    }
+
+    private Result exec(Path dir, String... args) throws IOException, InterruptedException {
         List<String> command = new java.util.ArrayList<>(List.of("/usr/bin/swift"));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
@@ -27,13 +39,20 @@ public final class SwiftCli {
         builder.environment().put("ST_AUTH", env.shellVar("ST_AUTH"));
         builder.environment().put("ST_USER", env.shellVar("ST_USER"));
         builder.environment().put("ST_KEY", env.shellVar("ST_KEY"));
+        builder.environment().put("ST_AUTH_VERSION", "1.0");
         Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             fail("swift " + String.join(" ", args) + " did not finish");
         }
-        assertEquals(0, process.exitValue(), "swift " + String.join(" ", args) + ":\n" + output);
-        return output.lines().filter(l -> !l.isBlank()).toList();
+        return new Result(process.exitValue(), output);
+    }
+
+    /** Runs {@code swift ARGS} in {@code dir}; fails the test unless it exits 0. Returns stdout lines. */
+    public List<String> run(Path dir, String... args) throws IOException, InterruptedException {
+        Result result = exec(dir, args);
+        assertEquals(0, result.exitCode(), "swift " + String.join(" ", args) + ":\n" + result.output());
+        return result.output().lines().filter(l -> !l.isBlank()).toList();
     }
 }

@@ -1,0 +1,136 @@
+package io.influxswiftbackup.backup;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.influxswiftbackup.app.JobRuntime;
+import io.influxswiftbackup.config.Settings;
+import io.influxswiftbackup.swift.SwiftException;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import javax.management.ObjectName;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.AdviceWith;
+import org.apache.camel.component.mock.MockEndpoint;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The logic of routes/backup.yaml with the Swift steps replaced by mocks and influxd by a script
+ * that writes three files: what is uploaded under which name, and that nothing is deleted unless
+ * every file went up.
+ */
+class BackupRouteTest {
+
+    @TempDir
+    Path dir;
+    JobRuntime runtime;
+    String contextName = "unit-" + System.nanoTime();
+
+    @AfterEach
+    void stop() {
+        if (runtime != null) {
+            runtime.close();
+        }
+    }
+
+    private MockEndpoint start(String influxdScript) throws Exception {
+        Path influxd = dir.resolve("influxd");
+        Files.writeString(influxd, "#!/bin/sh\n" + influxdScript);
+        Files.setPosixFilePermissions(influxd, PosixFilePermissions.fromString("rwx------"));
+        Path config = Files.writeString(dir.resolve("unit.properties"), String.join("\n",
+                "influx.influxd=" + influxd, "work.dir=" + dir.resolve("work"), "swift.key=unused",
+                "camel.main.name=" + contextName, ""));
+        Settings settings = Settings.load(config, Map.of());
+        runtime = JobRuntime.startOnce(settings, Clock.fixed(Instant.parse("2016-06-11T23:55:00Z"), ZoneOffset.UTC));
+        AdviceWith.adviceWith(runtime.context(), "backup", route -> {
+            route.interceptSendToEndpoint("direct:swift-ensure-container").skipSendToOriginalEndpoint().to("mock:ensure");
+            route.interceptSendToEndpoint("direct:swift-list-page").skipSendToOriginalEndpoint()
+                    .setBody(route.constant(List.of()));
+            route.interceptSendToEndpoint("direct:swift-upload-verified").skipSendToOriginalEndpoint().to("mock:upload");
+        });
+        return runtime.context().getEndpoint("mock:upload", MockEndpoint.class);
+    }
+
+    private static final String WRITES_THREE_FILES = """
+            dir="$6"
+            mkdir -p "$dir"
+            echo meta > "$dir/meta.00"
+            echo one > "$dir/sensu_db.autogen.00001.00"
+            echo ten > "$dir/sensu_db.autogen.00010.00"
+            """;
+
+    @Test
+    void uploadsEveryFileUnderTheRunbooksNameThenDeletesTheLocalCopy() throws Exception {
+        MockEndpoint upload = start(WRITES_THREE_FILES);
+        upload.expectedPropertyValuesReceivedInAnyOrder("objectName",
+                "2016-06-11/shards/meta.00", "2016-06-11/shards/sensu_db.autogen.00001.00",
+                "2016-06-11/shards/sensu_db.autogen.00010.00");
+        upload.expectedPropertyReceived("container", "2016-06-11");
+        Exchange result = runtime.run("direct:backup", Map.of());
+        assertFalse(result.isFailed(), () -> String.valueOf(result.getException()));
+        upload.assertIsSatisfied();
+        assertEquals(List.of(), list(dir.resolve("work")));
+    }
+
+    @Test
+    void aFailedUploadKeepsEveryLocalFileAndFailsTheExchange() throws Exception {
+        MockEndpoint upload = start(WRITES_THREE_FILES);
+        upload.whenExchangeReceived(2, exchange -> {
+            throw new SwiftException("Swift answered 503 for sensu_db.autogen.00001.00");
+        });
+        Exchange result = runtime.run("direct:backup", Map.of());
+        assertTrue(result.isFailed());
+        Throwable cause = result.getException();
+        while (!(cause instanceof SwiftException) && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        assertEquals("Swift answered 503 for sensu_db.autogen.00001.00", cause.getMessage());
+        assertEquals(2, upload.getReceivedCounter(), "the split stops at the first failure");
+        List<String> runs = list(dir.resolve("work"));
+        assertEquals(1, runs.size());
+        assertEquals(List.of("meta.00", "sensu_db.autogen.00001.00", "sensu_db.autogen.00010.00"),
+                list(dir.resolve("work").resolve(runs.get(0))));
+        assertEquals(1L, ManagementFactory.getPlatformMBeanServer().getAttribute(new ObjectName(
+                "org.apache.camel:context=" + contextName + ",type=routes,name=\"backup\""), "ExchangesFailed"));
+    }
+
+    @Test
+    void anInfluxdFailureIsReportedWithItsLastErrorLineAndNothingIsUploaded() throws Exception {
+        MockEndpoint upload = start("echo 'backing up db=nodb' >&2\necho 'backup: database not found: nodb' >&2\nexit 1\n");
+        Exchange result = runtime.run("direct:backup", Map.of());
+        assertTrue(result.isFailed());
+        assertEquals("influxd backup exited 1: backup: database not found: nodb", result.getException().getMessage());
+        assertEquals(0, upload.getReceivedCounter());
+        assertEquals(0, runtime.context().getEndpoint("mock:ensure", MockEndpoint.class).getReceivedCounter());
+    }
+
+    @Test
+    void anInfluxdThatWritesNothingFailsTheRun() throws Exception {
+        start("mkdir -p \"$6\"\n");
+        Exchange result = runtime.run("direct:backup", Map.of());
+        assertTrue(result.isFailed());
+        assertTrue(result.getException().getMessage().startsWith("influxd backup exited 0 but wrote no file"),
+                result.getException().getMessage());
+    }
+
+    private static List<String> list(Path directory) throws IOException {
+        if (!Files.isDirectory(directory)) {
+            return List.of();
+        }
+        try (Stream<Path> entries = Files.list(directory)) {
+            return entries.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+}
