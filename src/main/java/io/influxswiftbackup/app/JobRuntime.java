@@ -60,9 +60,17 @@ public final class JobRuntime implements AutoCloseable {
 
     /** Sends one exchange to a job's endpoint and returns it, failed or not. */
     public Exchange run(String endpoint, Map<String, Object> headers) {
+        return run(endpoint, headers, Map.of());
+    }
+
+    /** The same, with exchange properties (the shared steps take their input that way). */
+    public Exchange run(String endpoint, Map<String, Object> headers, Map<String, Object> properties) {
         ProducerTemplate template = context().createProducerTemplate();
         try {
-            return template.send(endpoint, exchange -> exchange.getMessage().setHeaders(new java.util.HashMap<>(headers)));
+            return template.send(endpoint, exchange -> {
+                exchange.getMessage().setHeaders(new java.util.HashMap<>(headers));
+                properties.forEach(exchange::setProperty);
+            });
         } finally {
             try {
                 template.stop();

@@ -4,6 +4,12 @@ import io.influxswiftbackup.backup.BackupRun;
 import io.influxswiftbackup.config.ConfigException;
 import io.influxswiftbackup.config.Settings;
 import io.influxswiftbackup.day.Day;
+import io.influxswiftbackup.influx.ExecChecks;
+import io.influxswiftbackup.influx.InfluxChecks;
+import io.influxswiftbackup.restore.IntermediaryDirs;
+import io.influxswiftbackup.restore.RestoreRun;
+import io.influxswiftbackup.restore.ShardsOnDisk;
+import io.influxswiftbackup.swift.DownloadCheck;
 import io.influxswiftbackup.swift.SwiftAuth;
 import io.influxswiftbackup.swift.SwiftListing;
 import io.influxswiftbackup.swift.SwiftPaths;
@@ -43,8 +49,42 @@ public final class Services {
         beans.put("uploadCheck", new UploadCheck());
         beans.put("swiftTls", TrustedTls.camelParameters(tls));
         beans.put("clock", clock);
-        beans.put("backupRun", new BackupRun(Path.of(settings.get("work.dir")), timezone(settings), clock));
+        String timezone = timezone(settings);
+        Path workDir = Path.of(settings.get("work.dir"));
+        beans.put("backupRun", new BackupRun(workDir, timezone, clock, settings.get("backup.format")));
+        beans.put("downloadCheck", new DownloadCheck());
+        beans.put("execChecks", new ExecChecks());
+        beans.put("influxChecks", new InfluxChecks(settings.getInt("restore.start-timeout-ms")));
+        IntermediaryDirs intermediaryDirs = new IntermediaryDirs(Path.of(settings.get("influx.intermediary.metadir")),
+                Path.of(settings.get("influx.intermediary.datadir")), Path.of(settings.get("influx.intermediary.waldir")));
+        beans.put("shardsOnDisk", new ShardsOnDisk(settings.getInt("restore.start-timeout-ms")));
+        beans.put("intermediaryDirs", intermediaryDirs);
+        beans.put("restoreRun", new RestoreRun(workDir, Path.of(settings.get("dump.dir")), timezone, clock,
+                settings.get("influx.database"), target(settings, "intermediary", "restore-host"),
+                target(settings, "production", "backup-host"),
+                settings.get("influx.intermediary.stop-command"), settings.get("influx.intermediary.start-command"),
+                intermediaryDirs));
         return beans;
+    }
+
+    private static RestoreRun.Target target(Settings settings, String name, String rpcKey) {
+        String prefix = "influx." + name + ".";
+        return new RestoreRun.Target(name, httpUrl(settings, prefix + "url"), settings.get(prefix + rpcKey),
+                InfluxChecks.basicAuth(settings.getOptional(prefix + "user"), settings.getOptional(prefix + "password")),
+                settings.get(prefix + "datadir"));
+    }
+
+    private static String httpUrl(Settings settings, String key) {
+        String value = settings.get(key);
+        try {
+            URI uri = new URI(value);
+            if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+                throw new URISyntaxException(value, "not an http or https URL");
+            }
+            return value.endsWith("/") ? value.substring(0, value.length() - 1) : value;
+        } catch (URISyntaxException e) {
+            throw new ConfigException(key + " '" + value + "' is not an http(s) URL");
+        }
     }
 
     private static String timezone(Settings settings) {
@@ -62,16 +102,7 @@ public final class Services {
         if (!version.equals("1")) {
             throw new ConfigException("swift.auth-version must be 1 (TempAuth); '" + version + "' is not supported");
         }
-        String value = settings.get("swift.auth-url");
-        try {
-            URI uri = new URI(value);
-            if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
-                throw new URISyntaxException(value, "not an http or https URL");
-            }
-            return uri;
-        } catch (URISyntaxException e) {
-            throw new ConfigException("swift.auth-url '" + value + "' is not an http(s) URL");
-        }
+        return URI.create(httpUrl(settings, "swift.auth-url"));
     }
 
     private static Path optionalFile(Settings settings, String key) {

@@ -1,11 +1,10 @@
 package io.influxswiftbackup.backup;
 
+import io.influxswiftbackup.config.ConfigException;
 import io.influxswiftbackup.day.Day;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -19,7 +18,6 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
-import org.apache.camel.component.exec.ExecResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,8 +39,14 @@ public class BackupRun {
     private final Path workDir;
     private final String timezone;
     private final Clock clock;
+    private final String formatFlag;
 
-    public BackupRun(Path workDir, String timezone, Clock clock) {
+    public BackupRun(Path workDir, String timezone, Clock clock, String format) {
+        this.formatFlag = switch (format) {
+            case "legacy" -> "";
+            case "portable" -> "-portable";
+            default -> throw new ConfigException("backup.format must be legacy or portable, not '" + format + "'");
+        };
         this.workDir = workDir;
         this.timezone = timezone;
         this.clock = clock;
@@ -59,6 +63,7 @@ public class BackupRun {
         exchange.setProperty("day", day);
         exchange.setProperty("container", day.container());
         exchange.setProperty("runDir", runDir.toString());
+        exchange.setProperty("formatFlag", formatFlag);
         exchange.setProperty("force", Boolean.TRUE.equals(exchange.getMessage().getHeader(FORCE_HEADER, Boolean.class)));
     }
 
@@ -70,13 +75,8 @@ public class BackupRun {
         }
     }
 
-    /** Fails the run unless {@code influxd backup} exited 0 and wrote its files. */
-    public void checkInfluxdBackup(Exchange exchange, @ExchangeProperty("runDir") String runDir) {
-        ExecResult result = exchange.getMessage().getBody(ExecResult.class);
-        int exit = result.getExitValue();
-        if (exit != 0) {
-            throw new BackupException("influxd backup exited " + exit + ": " + lastLine(result.getStderr()));
-        }
+    /** Fails the run unless {@code influxd backup} wrote files (its exit status is checked before). */
+    public void requireFiles(@ExchangeProperty("runDir") String runDir) {
         if (files(runDir).isEmpty()) {
             throw new BackupException("influxd backup exited 0 but wrote no file into " + runDir);
         }
@@ -118,19 +118,6 @@ public class BackupRun {
             for (Path path : tree.sorted(Comparator.reverseOrder()).toList()) {
                 Files.delete(path);
             }
-        }
-    }
-
-    private static String lastLine(InputStream stderr) {
-        if (stderr == null) {
-            return "(no output)";
-        }
-        try (stderr) {
-            String text = new String(stderr.readAllBytes(), StandardCharsets.UTF_8).strip();
-            String[] lines = text.split("\\R");
-            return text.isEmpty() ? "(no output)" : lines[lines.length - 1];
-        } catch (IOException e) {
-            return "(stderr unreadable: " + e.getMessage() + ")";
         }
     }
 }

@@ -17,7 +17,7 @@ import picocli.CommandLine.ScopeType;
 /** The command line: {@code run} keeps the schedule, the other commands do one job and exit. */
 @Command(name = "influx-swift-backup", mixinStandardHelpOptions = true, version = "influx-swift-backup 0.1.0",
         description = "Keeps InfluxDB backups in OpenStack Swift: nightly backup, restore and JSON dumps.",
-        subcommands = {RunCommand.class, BackupCommand.class},
+        subcommands = {RunCommand.class, BackupCommand.class, RestoreCommand.class, ListCommand.class},
         footer = {"", "Exit status: 0 done, 1 the job failed, 2 bad usage or configuration."})
 public class Application {
 
@@ -38,7 +38,14 @@ public class Application {
         System.exit(execute(new Application(), args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 
+    private PrintWriter out;
+
+    PrintWriter out() {
+        return out;
+    }
+
     static int execute(Application application, String[] args, PrintWriter out, PrintWriter err) {
+        application.out = out;
         CommandLine commandLine = new CommandLine(application);
         commandLine.setOut(out).setErr(err);
         commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {

@@ -1,8 +1,6 @@
 package io.influxswiftbackup.cli;
 
-import io.influxswiftbackup.backup.BackupException;
 import io.influxswiftbackup.config.ConfigException;
-import io.influxswiftbackup.swift.SwiftException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import org.apache.camel.http.base.HttpOperationFailedException;
@@ -43,8 +41,7 @@ final class Failures {
 
     private static Throwable find(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof SwiftException || t instanceof BackupException || t instanceof ConfigException
-                    || t instanceof HttpOperationFailedException || t instanceof ConnectException
+            if (t.getClass().getName().startsWith("io.influxswiftbackup.") || t instanceof HttpOperationFailedException || t instanceof ConnectException
                     || t instanceof SocketTimeoutException || t instanceof IllegalArgumentException) {
                 return t;
             }

@@ -26,12 +26,13 @@ public class SwiftPaths {
         return url.toString();
     }
 
-    /** One page of a container listing: names after {@code marker} that start with {@code prefix}. */
+    /** One page of a container's listing (of the account's when container is null): names after {@code marker} that start with {@code prefix}. */
     public String listingUrl(@ExchangeProperty("container") String container,
                              @ExchangeProperty("prefix") String prefix,
                              @ExchangeProperty("marker") String marker,
                              @ExchangeProperty("limit") Integer limit) {
-        StringBuilder url = new StringBuilder(containerUrl(container)).append("?format=json");
+        StringBuilder url = new StringBuilder(container == null ? auth.storageUrl() : containerUrl(container))
+                .append("?format=json");
         if (prefix != null) {
             url.append("&prefix=").append(query(prefix));
         }

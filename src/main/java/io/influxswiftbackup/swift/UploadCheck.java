@@ -60,7 +60,7 @@ public class UploadCheck {
         return HexFormat.of().formatHex(digest.digest());
     }
 
-    private static String unquote(String etag) {
+    static String unquote(String etag) {
         if (etag != null && etag.length() >= 2 && etag.startsWith("\"") && etag.endsWith("\"")) {
             return etag.substring(1, etag.length() - 1);
         }

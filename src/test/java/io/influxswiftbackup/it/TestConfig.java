@@ -20,6 +20,7 @@ public final class TestConfig {
         Map<String, String> values = new TreeMap<>(env.properties());
         values.remove("swift.key");
         values.put("work.dir", dir.resolve("work").toString());
+        values.put("dump.dir", dir.resolve("dump").toString());
         values.put("camel.main.name", "it-" + Long.toHexString(System.nanoTime()));
         values.putAll(overrides);
         Properties properties = new Properties();

@@ -1,0 +1,70 @@
+package io.influxswiftbackup.swift;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
+/**
+ * Writes a GET response to its file while computing its MD5, and keeps it only if size and MD5
+ * match what Swift announced (Content-Length, ETag). The bytes go to {@code <file>.part} and are
+ * renamed only when verified, so a failed download never leaves a file under its final name.
+ */
+public class DownloadCheck {
+
+    public static final String TARGET_FILE = "targetFile";
+
+    public void save(Exchange exchange) throws IOException {
+        Message message = exchange.getMessage();
+        Path target = Path.of(exchange.getProperty(TARGET_FILE, String.class));
+        String object = exchange.getProperty("objectName") + " in container " + exchange.getProperty("container");
+        Long announcedSize = message.getHeader("Content-Length", Long.class);
+        String announcedMd5 = UploadCheck.unquote(message.getHeader("Etag", String.class));
+        boolean largeObject = message.getHeader("X-Static-Large-Object") != null
+                || message.getHeader("X-Object-Manifest") != null;
+        Files.createDirectories(target.getParent());
+        Path part = target.resolveSibling(target.getFileName() + ".part");
+        MessageDigest md5 = md5();
+        long size;
+        try (InputStream body = message.getBody(InputStream.class);
+             OutputStream out = Files.newOutputStream(part)) {
+            if (body == null) {
+                throw new SwiftException("download of " + object + " returned no body");
+            }
+            size = new DigestInputStream(body, md5).transferTo(out);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(part);
+            throw e;
+        }
+        String actualMd5 = HexFormat.of().formatHex(md5.digest());
+        String problem = null;
+        if (announcedSize != null && announcedSize != size) {
+            problem = "received " + size + " bytes, Swift announced " + announcedSize;
+        } else if (!largeObject && !actualMd5.equalsIgnoreCase(announcedMd5)) {
+            problem = "MD5 of the bytes received is " + actualMd5 + ", Swift's ETag is " + announcedMd5;
+        }
+        if (problem != null) {
+            Files.deleteIfExists(part);
+            throw new SwiftException("download of " + object + " is corrupt: " + problem);
+        }
+        Files.move(part, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        exchange.setProperty("downloadedBytes", size);
+        message.setBody(null);
+    }
+
+    private static MessageDigest md5() {
+        try {
+            return MessageDigest.getInstance("MD5");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
