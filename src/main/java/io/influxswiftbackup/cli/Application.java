@@ -69,6 +69,13 @@ public class Application {
         return Settings.load(file, environment);
     }
 
+    /** For commands whose output is their answer (list, --dry-run): only warnings and errors are logged. */
+    void quiet() {
+        if (!debug) {
+            Configurator.setRootLevel(Level.WARN);
+        }
+    }
+
     JobRuntime startOnce() throws Exception {
         return JobRuntime.startOnce(settings(), clock);
     }

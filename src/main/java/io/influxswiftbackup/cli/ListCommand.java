@@ -24,6 +24,7 @@ class ListCommand implements Callable<Integer> {
     @SuppressWarnings("unchecked")
     public Integer call() throws Exception {
         Day day = date == null ? null : Day.parse(date);
+        app.quiet();
         try (JobRuntime runtime = app.startOnce()) {
             Map<String, Object> properties = day == null ? Map.of() : Map.of("container", day.container());
             Exchange result = runtime.run("direct:swift-list", Map.of(), properties);

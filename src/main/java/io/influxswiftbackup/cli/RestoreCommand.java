@@ -50,6 +50,9 @@ class RestoreCommand implements Callable<Integer> {
         }
         headers.put(RestoreRun.FORCE_HEADER, force);
         headers.put(RestoreRun.DRY_RUN_HEADER, dryRun);
+        if (dryRun) {
+            app.quiet();
+        }
         try (JobRuntime runtime = app.startOnce()) {
             Exchange result = runtime.run("direct:restore", headers);
             if (result.isFailed()) {

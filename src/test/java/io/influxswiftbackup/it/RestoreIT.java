@@ -49,7 +49,7 @@ class RestoreIT {
         swift = new SwiftCli(env);
         production = env.get("influx.production.url");
         intermediary = env.get("influx.intermediary.url");
-        swift.deleteContainers("2016-08-01", "2016-08-03", "2016-08-05", "2016-08-10", "2016-08-11", "2016-08-12");
+        swift.deleteContainers("2016-08-01", "2016-08-03", "2016-08-07", "2016-08-05", "2016-08-10", "2016-08-11", "2016-08-12");
         InfluxFixture.Summary written = InfluxFixture.write(production, DB);
         assertTrue(InfluxSnapshot.shards(production, DB).size() > 20, "the fixture must make more than 20 shards");
         assertTrue(written.totalPoints() > 1000, written.toString());
@@ -86,7 +86,9 @@ class RestoreIT {
         backup(day, Map.of("backup.format", format));
         InfluxSnapshot before = InfluxSnapshot.take(production, DB);
         Settings[] settings = new Settings[1];
-        Exchange result = restoreNightly(Instant.parse(day + "T00:15:00Z").plusSeconds(86400).toString(), Map.of(), settings);
+        // Pages of 5 names: the day's 20-odd objects come in several pages.
+        Exchange result = restoreNightly(Instant.parse(day + "T00:15:00Z").plusSeconds(86400).toString(),
+                Map.of("swift.listing-page-size", "5"), settings);
         assertFalse(result.isFailed(), () -> "restore failed: " + result.getException());
         InfluxSnapshot.assertEqual(before, InfluxSnapshot.take(intermediary, DB));
         assertEquals(day + "\n", Files.readString(dir.resolve("dump/restored-day")));
@@ -120,7 +122,7 @@ class RestoreIT {
         JarRun dryRun = JarRun.run(dir, key, "restore", "--config", config.toString(), "--date", "2016-08-05",
                 "--target", "production", "--dry-run");
         assertEquals(0, dryRun.exitCode(), dryRun.toString());
-        assertTrue(dryRun.stdout().contains("Dry run: restore of day 2016-08-05 (legacy format) into the production InfluxDB"),
+        assertTrue(dryRun.stdout().startsWith("Dry run: restore of day 2016-08-05 (legacy format) into the production InfluxDB"),
                 dryRun.toString());
         InfluxSnapshot.assertEqual(before, InfluxSnapshot.take(production, DB));
 
@@ -173,6 +175,24 @@ class RestoreIT {
         assertTrue(failedStart.getException().getMessage().endsWith("exited 1: start refused (simulated)"),
                 failedStart.getException().getMessage());
         assertHolds(held, "2016-08-10");
+        assertEquals(List.of(), names(dir.resolve("work")), "failed runs delete their downloads too");
+    }
+
+    @Test
+    void listShowsTheDaysAndADaysObjects() throws Exception {
+        backup("2016-08-07", Map.of("swift.listing-page-size", "2"));
+        Path config = TestConfig.write(dir, env, Map.of("swift.listing-page-size", "2"));
+        Map<String, String> key = Map.of("SWIFT_KEY", env.get("swift.key"));
+        swift.run(dir, "post", "not-a-day");
+        JarRun days = JarRun.run(dir, key, "list", "--config", config.toString());
+        assertEquals(0, days.exitCode(), days.toString());
+        List<String> listed = days.stdout().lines().toList();
+        assertTrue(listed.contains("2016-08-07") && !listed.contains("not-a-day"), listed.toString());
+        JarRun objects = JarRun.run(dir, key, "list", "--config", config.toString(), "--date", "2016-08-07");
+        assertEquals(0, objects.exitCode(), objects.toString());
+        List<String> expected = swift.run(dir, "list", "2016-08-07");
+        List<String> shown = objects.stdout().lines().map(l -> l.strip().split("  ", 2)[1]).toList();
+        assertEquals(expected, shown);
     }
 
     /** The intermediary still answers with the day it held, and says so in restored-day. */
