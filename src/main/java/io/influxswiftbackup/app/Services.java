@@ -4,6 +4,7 @@ import io.influxswiftbackup.backup.BackupRun;
 import io.influxswiftbackup.config.ConfigException;
 import io.influxswiftbackup.config.Settings;
 import io.influxswiftbackup.day.Day;
+import io.influxswiftbackup.dump.DumpRun;
 import io.influxswiftbackup.influx.ExecChecks;
 import io.influxswiftbackup.influx.InfluxChecks;
 import io.influxswiftbackup.restore.IntermediaryDirs;
@@ -64,7 +65,20 @@ public final class Services {
                 target(settings, "production", "backup-host"),
                 settings.get("influx.intermediary.stop-command"), settings.get("influx.intermediary.start-command"),
                 intermediaryDirs));
+        RestoreRun.Target intermediary = target(settings, "intermediary", "restore-host");
+        beans.put("dumpRun", new DumpRun(Path.of(settings.get("dump.dir")), timezone, clock, settings.getInt("dump.lag-days"),
+                settings.get("dump.measurements"), settings.get("influx.database"),
+                settings.getOptional("dump.retention-policy"), positive(settings, "dump.page-size"),
+                intermediary.url(), intermediary.authorization()));
         return beans;
+    }
+
+    private static int positive(Settings settings, String key) {
+        int value = settings.getInt(key);
+        if (value <= 0) {
+            throw new ConfigException(key + " must be above 0, not " + value);
+        }
+        return value;
     }
 
     private static RestoreRun.Target target(Settings settings, String name, String rpcKey) {

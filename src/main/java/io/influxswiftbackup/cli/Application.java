@@ -17,7 +17,7 @@ import picocli.CommandLine.ScopeType;
 /** The command line: {@code run} keeps the schedule, the other commands do one job and exit. */
 @Command(name = "influx-swift-backup", mixinStandardHelpOptions = true, version = "influx-swift-backup 0.1.0",
         description = "Keeps InfluxDB backups in OpenStack Swift: nightly backup, restore and JSON dumps.",
-        subcommands = {RunCommand.class, BackupCommand.class, RestoreCommand.class, ListCommand.class},
+        subcommands = {RunCommand.class, BackupCommand.class, RestoreCommand.class, DumpCommand.class, ListCommand.class},
         footer = {"", "Exit status: 0 done, 1 the job failed, 2 bad usage or configuration."})
 public class Application {
 

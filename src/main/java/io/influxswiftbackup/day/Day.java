@@ -48,6 +48,15 @@ public record Day(LocalDate date) {
         return shardsPrefix() + fileName;
     }
 
+    /** {@code <measurement>_D-00:00:00_<D+1>-00:00:00.json}, the runbook's dump file name. */
+    public String dumpFile(String measurement) {
+        return measurement + "_" + container() + "-00:00:00_" + date.plusDays(1).format(ISO) + "-00:00:00.json";
+    }
+
+    public String dumpObject(String measurement) {
+        return container() + "/influxdb/" + dumpFile(measurement);
+    }
+
     @Override
     public String toString() {
         return container();

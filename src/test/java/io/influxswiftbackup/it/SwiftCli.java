@@ -28,6 +28,16 @@ public final class SwiftCli {
         }
     }
 
+    /** {@code swift list CONTAINER -p PREFIX}, empty when the container does not exist. */
+    public List<String> listIfPresent(String container, String prefix) throws IOException, InterruptedException {
+        Result result = exec(Path.of("."), "list", container, "-p", prefix);
+        if (result.exitCode() != 0 && result.output().contains("not found")) {
+            return List.of();
+        }
+        assertEquals(0, result.exitCode(), "swift list " + container + ":\n" + result.output());
+        return result.output().lines().filter(l -> !l.isBlank()).toList();
+    }
+
     private record Result(int exitCode, String output) {
     }
 

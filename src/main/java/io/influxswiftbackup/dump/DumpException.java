@@ -1,0 +1,8 @@
+package io.influxswiftbackup.dump;
+
+/** A dump cannot be made or would not be complete; the message says which day, measurement or page. */
+public class DumpException extends RuntimeException {
+    public DumpException(String message) {
+        super(message);
+    }
+}

@@ -1,0 +1,241 @@
+package io.influxswiftbackup.dump;
+
+import io.influxswiftbackup.day.Day;
+import io.influxswiftbackup.influx.InfluxChecks;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A dump run: the day (D = today minus dump.lag-days, or --date), the check that the intermediary
+ * holds a restore that covers D, and for each measurement its file, its query and its outcome.
+ */
+public class DumpRun {
+
+    public static final String DATE_HEADER = "dumpDate";
+    public static final String MEASUREMENT_HEADER = "dumpMeasurement";
+    public static final String FORCE_HEADER = "dumpForce";
+
+    private static final Logger LOG = LoggerFactory.getLogger(DumpRun.class);
+
+    private final Path dumpDir;
+    private final String timezone;
+    private final Clock clock;
+    private final int lagDays;
+    private final List<String> measurements;
+    private final String database;
+    private final String retentionPolicy;
+    private final int pageSize;
+    private final String influxUrl;
+    private final String influxAuthorization;
+
+    public DumpRun(Path dumpDir, String timezone, Clock clock, int lagDays, String measurements, String database,
+                   String retentionPolicy, int pageSize, String influxUrl, String influxAuthorization) {
+        this.influxUrl = influxUrl;
+        this.influxAuthorization = influxAuthorization;
+        this.dumpDir = dumpDir;
+        this.timezone = timezone;
+        this.clock = clock;
+        this.lagDays = lagDays;
+        this.measurements = parseList(measurements);
+        this.database = database;
+        this.retentionPolicy = retentionPolicy == null ? "" : retentionPolicy;
+        this.pageSize = pageSize;
+    }
+
+    static List<String> parseList(String commaList) {
+        List<String> names = Arrays.stream(commaList.split(",")).map(String::strip).filter(n -> !n.isEmpty()).toList();
+        names.forEach(DumpRun::requireSafeName);
+        return names;
+    }
+
+    /** A measurement name becomes part of a file and object name: nothing that leaves dump.dir or D/influxdb/. */
+    static void requireSafeName(String measurement) {
+        if (measurement.isEmpty() || measurement.contains("/") || measurement.contains("\0") || measurement.contains("..")) {
+            throw new IllegalArgumentException("measurement name '" + measurement
+                    + "' cannot be dumped: it would leave the dump directory or the object prefix ('/', '..' or NUL)");
+        }
+    }
+
+    /** Names the day and the measurements; fails unless the intermediary holds a restore that covers the day. */
+    public List<String> start(Exchange exchange) throws IOException {
+        var in = exchange.getMessage();
+        String date = in.getHeader(DATE_HEADER, String.class);
+        Day day = date == null ? new Day(Day.today(clock, timezone).date().minusDays(lagDays)) : Day.parse(date);
+        String only = in.getHeader(MEASUREMENT_HEADER, String.class);
+        if (only != null) {
+            requireSafeName(only);
+        }
+        List<String> names = only == null ? measurements : List.of(only);
+        boolean force = Boolean.TRUE.equals(in.getHeader(FORCE_HEADER, Boolean.class));
+        in.removeHeaders("dump*");
+        ZoneId zone = Day.zone(timezone);
+        exchange.setProperty("day", day);
+        exchange.setProperty("influxUrl", influxUrl);
+        exchange.setProperty("influxAuthorization", influxAuthorization);
+        exchange.setProperty("container", day.container());
+        exchange.setProperty("prefix", day.container() + "/influxdb/");
+        exchange.setProperty("force", force);
+        exchange.setProperty("from", day.date().atStartOfDay(zone).toInstant());
+        exchange.setProperty("to", day.date().plusDays(1).atStartOfDay(zone).toInstant());
+        exchange.setProperty("failures", Collections.synchronizedList(new ArrayList<String>()));
+        exchange.setProperty("dumped", Collections.synchronizedList(new ArrayList<String>()));
+        requireRestoreCovering(day, force);
+        return names;
+    }
+
+    private void requireRestoreCovering(Day day, boolean force) throws IOException {
+        Path file = dumpDir.resolve("restored-day");
+        String restored = Files.isRegularFile(file) ? Files.readString(file, StandardCharsets.UTF_8).strip() : null;
+        if (restored == null || restored.compareTo(day.container()) < 0) {
+            String why = "the intermediary holds " + (restored == null ? "no restore (" + file + " is missing)"
+                    : "the backup of " + restored) + ", which does not cover " + day;
+            if (!force) {
+                throw new DumpException("cannot dump " + day + ": " + why + "; restore it first, or use --force");
+            }
+            LOG.warn("Dumping {} although {} (--force)", day, why);
+        } else if (restored.equals(day.container())) {
+            LOG.warn("The intermediary holds the backup made on {} itself, before the day ended: the dump of {} lacks"
+                    + " the records written after that backup (dump.lag-days=2 dumps only complete days)", day, day);
+        }
+    }
+
+    /** The objects already under D/influxdb/ (from the listing in the body). */
+    public void noteExisting(Exchange exchange, List<Map<String, Object>> listing) {
+        Set<String> names = new HashSet<>();
+        listing.forEach(entry -> names.add(String.valueOf(entry.get("name"))));
+        exchange.setProperty("existing", names);
+    }
+
+    /** The measurement's file and object names; whether it is already in Swift and kept. */
+    @SuppressWarnings("unchecked")
+    public void prepare(Exchange exchange, @ExchangeProperty("day") Day day) throws IOException {
+        String measurement = exchange.getMessage().getBody(String.class);
+        String fileName = day.dumpFile(measurement);
+        Path file = dumpDir.resolve(fileName);
+        Files.createDirectories(dumpDir);
+        Files.deleteIfExists(file);
+        exchange.setProperty("measurement", measurement);
+        exchange.setProperty("fileName", fileName);
+        exchange.setProperty("localFile", file.toFile());
+        exchange.setProperty("objectName", day.dumpObject(measurement));
+        Set<String> existing = exchange.getProperty("existing", Set.class);
+        boolean keep = existing.contains(day.dumpObject(measurement)) && !exchange.getProperty("force", Boolean.class);
+        exchange.setProperty("skip", keep);
+        if (keep) {
+            LOG.info("{} is already in Swift: kept (use --force to dump it again)", day.dumpObject(measurement));
+        }
+    }
+
+    /** The form of the query for the measurement's tag keys. */
+    public String tagKeysQuery(@ExchangeProperty("measurement") String measurement) {
+        return InfluxQl.form(database, "SHOW TAG KEYS FROM " + InfluxQl.source(retentionPolicy, measurement), Map.of());
+    }
+
+    public String fieldKeysQuery(@ExchangeProperty("measurement") String measurement) {
+        return InfluxQl.form(database, "SHOW FIELD KEYS FROM " + InfluxQl.source(retentionPolicy, measurement), Map.of());
+    }
+
+    /** The form of the one streamed query for the whole day: chunks of dump.page-size rows. */
+    public String selectQuery(@ExchangeProperty("measurement") String measurement, @ExchangeProperty("from") Instant from,
+                              @ExchangeProperty("to") Instant to) {
+        Map<String, String> options = new LinkedHashMap<>();
+        options.put("chunked", "true");
+        options.put("chunk_size", String.valueOf(pageSize));
+        return InfluxQl.form(database, InfluxQl.selectWindow(retentionPolicy, measurement, from, to), options);
+    }
+
+    public void noteTagKeys(Exchange exchange) throws IOException {
+        Set<String> keys = new LinkedHashSet<>();
+        for (var row : InfluxChecks.result(exchange).path("series").path(0).path("values")) {
+            keys.add(row.path(0).asText());
+        }
+        exchange.setProperty("tagKeys", keys);
+    }
+
+    /** A measurement without field keys does not exist. */
+    @SuppressWarnings("unchecked")
+    public Schema noteFieldKeys(Exchange exchange, @ExchangeProperty("measurement") String measurement) throws IOException {
+        Map<String, String> types = new LinkedHashMap<>();
+        for (var row : InfluxChecks.result(exchange).path("series").path(0).path("values")) {
+            types.put(row.path(0).asText(), row.path(1).asText());
+        }
+        if (types.isEmpty()) {
+            throw new DumpException("measurement " + measurement + " does not exist in " + database
+                    + (retentionPolicy.isEmpty() ? "" : "." + retentionPolicy));
+        }
+        Schema schema = new Schema(exchange.getProperty("tagKeys", Set.class), types);
+        exchange.setProperty("schema", schema);
+        return schema;
+    }
+
+    /** Opens the page reader over the streamed answer. */
+    public void openPages(Exchange exchange, @ExchangeProperty("measurement") String measurement,
+                          @ExchangeProperty("schema") Schema schema) throws IOException {
+        Integer status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
+        InputStream body = exchange.getMessage().getBody(InputStream.class);
+        if (status != null && status != 200) {
+            throw new DumpException("InfluxDB answered " + status + " to the query of " + measurement);
+        }
+        exchange.setProperty("pages", new ChunkedPages(body, measurement, schema, pageSize));
+        exchange.getMessage().setBody(null);
+    }
+
+    /** After the page loop: the counts, and the last timestamp the dump covers. */
+    public void closePages(Exchange exchange, @ExchangeProperty("pages") ChunkedPages pages) throws IOException {
+        pages.close();
+        exchange.setProperty("records", pages.records());
+        exchange.setProperty("lastTime", pages.lastTime());
+        exchange.setProperty("pageCount", pages.pages());
+    }
+
+    public void deleteLocalFile(@ExchangeProperty("localFile") java.io.File file) throws IOException {
+        Files.deleteIfExists(file.toPath());
+    }
+
+    @SuppressWarnings("unchecked")
+    public void recordSuccess(Exchange exchange, @ExchangeProperty("measurement") String measurement) {
+        exchange.getProperty("dumped", List.class).add(measurement);
+    }
+
+    /** One measurement failed: say so, drop its partial file, and go on with the others. */
+    @SuppressWarnings("unchecked")
+    public void recordFailure(Exchange exchange, @ExchangeProperty("measurement") String measurement) throws IOException {
+        Exception failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        String reason = failure == null ? "unknown" : failure.getMessage();
+        LOG.error("Dump of {} failed: {}", measurement, reason);
+        exchange.getProperty("failures", List.class).add(measurement + ": " + reason);
+        java.io.File file = exchange.getProperty("localFile", java.io.File.class);
+        if (file != null) {
+            Files.deleteIfExists(file.toPath());
+        }
+    }
+
+    /** Fails the run, naming each measurement that failed, once all were tried. */
+    @SuppressWarnings("unchecked")
+    public void requireAllDumped(Exchange exchange, @ExchangeProperty("day") Day day) {
+        List<String> failures = exchange.getProperty("failures", List.class);
+        if (!failures.isEmpty()) {
+            throw new DumpException("dump of " + day + " failed for " + failures.size() + " measurement(s): "
+                    + String.join("; ", failures));
+        }
+    }
+}

@@ -1,0 +1,193 @@
+package io.influxswiftbackup.it;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.influxswiftbackup.app.JobRuntime;
+import io.influxswiftbackup.config.Settings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.AdviceWith;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The dump job on the real servers: points written into production, backed up, restored into the
+ * intermediary, dumped to Swift and read back with the runbook's `swift download`.
+ */
+@ExtendWith(LocalServers.class)
+class DumpIT {
+
+    static final String DB = "sensu_db";
+    static final String DAY = "2016-09-10";
+    static final String OBJECT = "2016-09-10/influxdb/Aggregated_metrics_2016-09-10-00:00:00_2016-09-11-00:00:00.json";
+    static final ObjectMapper JSON = new ObjectMapper();
+    static LocalServers.Environment env;
+    static SwiftCli swift;
+    /** The points of DAY as the dump must write them, in time order. */
+    static final List<String> expected = new ArrayList<>();
+
+    @TempDir
+    static Path shared;
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void writeBackUpAndRestore() throws Exception {
+        env = LocalServers.environment();
+        swift = new SwiftCli(env);
+        swift.deleteContainers("2016-09-01", DAY, "2016-09-11", "2016-09-20");
+        String production = env.get("influx.production.url");
+        InfluxSnapshot.query(production, null, "CREATE DATABASE " + DB);
+        StringBuilder lines = new StringBuilder();
+        long d = Instant.parse(DAY + "T00:00:00Z").toEpochMilli() * 1_000_000L;
+        long dayNs = 86_400_000_000_000L;
+        // Just outside the day: never dumped.
+        lines.append("Aggregated_metrics,host=outside value=-1 ").append(d - 1).append('\n');
+        lines.append("Aggregated_metrics,host=outside value=-1 ").append(d + dayNs).append('\n');
+        // Inside: five series sharing each timestamp, so pages of 7 end inside runs of equal times.
+        String[] hosts = {"web 1", "db,primary", "é 温度", "h=4", "plain"};
+        long[] times = {d, d + 1, d + 3_600_000_000_123L, d + dayNs - 1};
+        for (long t : times) {
+            for (int h = 0; h < hosts.length; h++) {
+                String host = hosts[h];
+                boolean whole = h % 2 == 0;
+                String value = whole ? (h + 2) + ".0" : (h + 0.25) + "";
+                lines.append("Aggregated_metrics,host=").append(host.replace(" ", "\\ ").replace(",", "\\,").replace("=", "\\="))
+                        .append(" value=").append(value).append(",count=").append(h).append("i,ok=").append(h % 2 == 1)
+                        .append(",note=\"n \\\"").append(h).append("\\\"\" ").append(t).append('\n');
+                expected.add("{\"measurement\":\"Aggregated_metrics\",\"time\":\"" + rfc3339(t) + "\",\"tags\":{\"host\":"
+                        + JSON.writeValueAsString(host) + "},\"fields\":{\"count\":" + h + ",\"note\":"
+                        + JSON.writeValueAsString("n \"" + h + "\"") + ",\"ok\":" + (h % 2 == 1) + ",\"value\":"
+                        + (whole ? (h + 2) + ".0" : (h + 0.25) + "") + "}}");
+            }
+        }
+        InfluxFixture.writeLines(production, DB, null, lines.toString());
+        Path config = TestConfig.write(shared, env, Map.of());
+        Settings settings = TestConfig.settings(config, env.get("swift.key"));
+        try (JobRuntime runtime = JobRuntime.startOnce(settings, Clock.fixed(Instant.parse("2016-09-11T23:55:00Z"), ZoneOffset.UTC))) {
+            assertFalse(runtime.run("direct:backup", Map.of()).isFailed());
+        }
+        try (JobRuntime runtime = JobRuntime.startOnce(settings, Clock.fixed(Instant.parse("2016-09-12T00:15:00Z"), ZoneOffset.UTC))) {
+            Exchange restored = runtime.run("direct:restore", Map.of());
+            assertFalse(restored.isFailed(), () -> String.valueOf(restored.getException()));
+        }
+        assertEquals("2016-09-11\n", Files.readString(shared.resolve("dump/restored-day")));
+    }
+
+    static String rfc3339(long epochNs) {
+        Instant t = Instant.ofEpochSecond(0, epochNs);
+        String nanos = String.format("%09d", t.getNano()).replaceAll("0+$", "");
+        return t.toString().replaceAll("(\\.\\d+)?Z$", "") + (nanos.isEmpty() ? "" : "." + nanos) + "Z";
+    }
+
+    private Settings settings(Map<String, String> overrides) throws Exception {
+        Map<String, String> all = new java.util.HashMap<>(overrides);
+        all.put("dump.dir", shared.resolve("dump").toString());
+        return TestConfig.settings(TestConfig.write(dir, env, all), env.get("swift.key"));
+    }
+
+    @Test
+    void theDayIsDumpedExactlyOnceEachInPagesAndReadBackByTheRunbooksCommand() throws Exception {
+        Settings settings = settings(Map.of("dump.page-size", "7", "dump.lag-days", "2"));
+        Path kept = dir.resolve("kept.json");
+        try (JobRuntime runtime = JobRuntime.startOnce(settings, Clock.fixed(Instant.parse("2016-09-12T00:30:00Z"), ZoneOffset.UTC))) {
+            AdviceWith.adviceWith(runtime.context(), "dump-measurement", route -> route.weaveById("delete-dump-file").before()
+                    .process(exchange -> Files.copy(exchange.getProperty("localFile", java.io.File.class).toPath(), kept)));
+            Exchange result = runtime.run("direct:dump", Map.of());
+            assertFalse(result.isFailed(), () -> String.valueOf(result.getException()));
+            assertEquals(1L, BackupIT.routeAttribute(settings, "dump", "ExchangesCompleted"));
+        }
+        assertEquals(List.of(OBJECT), swift.run(dir, "list", DAY, "-p", DAY + "/influxdb/"));
+        Path downloads = Files.createDirectories(dir.resolve("downloads"));
+        swift.run(downloads, "download", DAY, "-p", DAY + "/influxdb/");
+        byte[] object = Files.readAllBytes(downloads.resolve(OBJECT));
+        assertArrayEquals(Files.readAllBytes(kept), object, "the object is the file the dump wrote");
+        List<String> lines = new String(object, java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+        assertEquals(sorted(expected), sorted(lines), "exactly the points of the day, once each");
+        List<Instant> times = lines.stream().map(l -> Instant.parse(readTime(l))).toList();
+        assertEquals(times.stream().sorted().toList(), times, "in time order");
+        assertFalse(Files.exists(shared.resolve("dump").resolve(Path.of(OBJECT).getFileName())), "the local file is deleted");
+    }
+
+    @Test
+    void anEmptyDayUploadsNothingAndSucceeds() throws Exception {
+        JarRun run = JarRun.run(dir, Map.of("SWIFT_KEY", env.get("swift.key")), "dump", "--config",
+                TestConfig.write(dir, env, Map.of("dump.dir", shared.resolve("dump").toString())).toString(), "--date", "2016-09-01");
+        assertEquals(0, run.exitCode(), run.toString());
+        assertTrue(run.stdout().contains("No record of Aggregated_metrics on 2016-09-01: nothing uploaded"), run.toString());
+        assertEquals(List.of(), swift.listIfPresent("2016-09-01", "2016-09-01/influxdb/"));
+    }
+
+    @Test
+    void aDayTheIntermediaryDoesNotHoldFailsWithoutUploading() throws Exception {
+        JarRun run = JarRun.run(dir, Map.of("SWIFT_KEY", env.get("swift.key")), "dump", "--config",
+                TestConfig.write(dir, env, Map.of("dump.dir", shared.resolve("dump").toString())).toString(), "--date", "2016-09-20");
+        assertEquals(1, run.exitCode(), run.toString());
+        assertEquals("error: cannot dump 2016-09-20: the intermediary holds the backup of 2016-09-11, which does not cover"
+                + " 2016-09-20; restore it first, or use --force", run.stderr().strip());
+        assertEquals(List.of(), swift.listIfPresent("2016-09-20", "2016-09-20/"));
+    }
+
+    @Test
+    void hostileMeasurementNamesAreQuotedOrRefused() throws Exception {
+        String config = TestConfig.write(dir, env, Map.of("dump.dir", shared.resolve("dump").toString())).toString();
+        Map<String, String> key = Map.of("SWIFT_KEY", env.get("swift.key"));
+        JarRun injection = JarRun.run(dir, key, "dump", "--config", config, "--date", DAY,
+                "--measurement", "x\" ; DROP DATABASE \"sensu_db");
+        assertEquals(1, injection.exitCode(), injection.toString());
+        assertTrue(injection.stderr().contains("measurement x\" ; DROP DATABASE \"sensu_db does not exist in sensu_db"),
+                injection.toString());
+        assertTrue(InfluxSnapshot.countPoints(env.get("influx.intermediary.url"), DB) > 0, "the database is still there");
+
+        JarRun escape = JarRun.run(dir, key, "dump", "--config", config, "--date", DAY, "--measurement", "../../etc/cron.d/x");
+        assertEquals(2, escape.exitCode(), escape.toString());
+        assertTrue(escape.stderr().contains("would leave the dump directory"), escape.toString());
+        try (Stream<Path> files = Files.list(shared.resolve("dump"))) {
+            assertEquals(List.of("restored-day"), files.map(p -> p.getFileName().toString()).toList());
+        }
+    }
+
+    @Test
+    void aMissingMeasurementFailsTheRunButTheOthersAreDumped() throws Exception {
+        swift.deleteContainers("2016-09-11");
+        Settings settings = settings(Map.of("dump.measurements", "no_such_measurement,Aggregated_metrics"));
+        try (JobRuntime runtime = JobRuntime.startOnce(settings, Clock.fixed(Instant.parse("2016-09-12T00:30:00Z"), ZoneOffset.UTC))) {
+            Exchange result = runtime.run("direct:dump", Map.of());
+            assertTrue(result.isFailed());
+            assertEquals("dump of 2016-09-11 failed for 1 measurement(s): no_such_measurement: measurement"
+                    + " no_such_measurement does not exist in sensu_db", result.getException().getMessage());
+            assertEquals(1L, BackupIT.routeAttribute(settings, "dump", "ExchangesFailed"));
+        }
+        // 2016-09-11 holds the one point at midnight (host=outside), so its file exists.
+        assertEquals(List.of("2016-09-11/influxdb/Aggregated_metrics_2016-09-11-00:00:00_2016-09-12-00:00:00.json"),
+                swift.run(dir, "list", "2016-09-11", "-p", "2016-09-11/influxdb/"));
+    }
+
+    static String readTime(String line) {
+        try {
+            JsonNode node = JSON.readTree(line);
+            return node.get("time").asText();
+        } catch (Exception e) {
+            throw new AssertionError("not JSON: " + line, e);
+        }
+    }
+
+    static List<String> sorted(List<String> lines) {
+        return lines.stream().sorted().toList();
+    }
+}
