@@ -3,80 +3,85 @@ package io.influxswiftbackup.dump;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.io.SerializedString;
 import io.influxswiftbackup.influx.InfluxException;
+import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.StringWriter;
-import java.util.ArrayDeque;
-import java.util.Deque;
-import java.util.Iterator;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Pages of JSON Lines read from one streamed, chunked {@code /query} answer. InfluxDB cuts its
  * chunks at {@code chunk_size} rows and at series boundaries, so a page is made of exactly
- * {@code pageSize} records (the last one fewer) whatever the chunks were. Only one chunk is held in
- * memory. An {@code "error"} in any chunk, or an answer that ends while it still says
+ * {@code pageSize} records (the last one fewer) whatever the chunks were. The answer is read token
+ * by token and each record written as it is read: memory stays flat, and numbers keep InfluxDB's
+ * own text. An {@code "error"} in any chunk, or an answer that ends while it still says
  * {@code "partial"}, fails the dump: neither is data.
  */
 public class ChunkedPages implements Closeable {
 
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .setNodeFactory(com.fasterxml.jackson.databind.node.JsonNodeFactory.withExactBigDecimals(true));
-    private static final JsonFactory FACTORY = JSON.getFactory();
+    private static final JsonFactory JSON = new JsonFactory();
+    private static final SerializedString MEASUREMENT = new SerializedString("measurement");
+    private static final SerializedString TIME = new SerializedString("time");
+    private static final SerializedString TAGS = new SerializedString("tags");
+    private static final SerializedString FIELDS = new SerializedString("fields");
 
     private final InputStream stream;
     private final JsonParser parser;
-    private final Iterator<JsonNode> chunks;
     private final String measurement;
     private final Schema schema;
     private final int pageSize;
-    private final Deque<JsonNode> rows = new ArrayDeque<>();
-    private JsonNode columns;
-    private JsonNode seriesTags;
+    private final long startNanos = System.nanoTime();
+
+    private SerializedString[] names = new SerializedString[0];
+    private boolean[] isTag = new boolean[0];
+    private boolean[] isFloat = new boolean[0];
+    private final List<JsonToken> kinds = new ArrayList<>();
+    private final List<char[]> values = new ArrayList<>();
+    private int[] lengths = new int[16];
+    private boolean inValues;
+    private boolean rowReady;
     private boolean lastChunkPartial;
     private long records;
     private int pages;
-    private String lastTime;
+    private char[] lastTimeChars;
+    private int lastTimeLength;
+    private long elapsedNanos;
 
     public ChunkedPages(InputStream stream, String measurement, Schema schema, int pageSize) throws IOException {
         this.stream = stream;
-        this.parser = FACTORY.createParser(stream);
-        this.chunks = JSON.readerFor(JsonNode.class).readValues(parser);
+        this.parser = JSON.createParser(stream);
         this.measurement = measurement;
         this.schema = schema;
         this.pageSize = pageSize;
     }
 
     public boolean hasNext() throws IOException {
-        fill();
-        return !rows.isEmpty();
+        return rowReady || (rowReady = advanceToRow());
     }
 
-    /** The next page: up to pageSize records, one JSON object per line. */
-    public String next() throws IOException {
-        fill();
-        StringWriter out = new StringWriter(pageSize * 160);
-        try (JsonGenerator generator = FACTORY.createGenerator(out)) {
-            generator.setRootValueSeparator(null);
-            int n = 0;
-            while (n < pageSize && (!rows.isEmpty() || fillOne())) {
-                JsonNode row = rows.poll();
-                if (row == null) {
-                    break;
-                }
-                writeRecord(generator, row);
-                generator.flush();
-                out.write('\n');
+    /** The next page: up to pageSize records, one JSON object per line, UTF-8. */
+    public byte[] next() throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(pageSize * 160);
+        int n = 0;
+        try (JsonGenerator out = JSON.createGenerator(bytes)) {
+            out.setRootValueSeparator(new SerializedString("\n"));
+            while (n < pageSize && hasNext()) {
+                readRow();
+                writeRecord(out);
+                rowReady = false;
                 n++;
             }
-            records += n;
-            pages++;
         }
-        return out.toString();
+        if (n > 0) {
+            bytes.write('\n');
+        }
+        records += n;
+        pages++;
+        return bytes.toByteArray();
     }
 
     public long records() {
@@ -89,81 +94,122 @@ public class ChunkedPages implements Closeable {
 
     /** The time of the last record written, or null when there was none. */
     public String lastTime() {
-        return lastTime;
+        return lastTimeChars == null ? null : new String(lastTimeChars, 0, lastTimeLength);
     }
 
-    private void fill() throws IOException {
-        while (rows.size() < pageSize && fillOne()) {
-            // reads chunks until a page is available or the answer ends
-        }
+    /** Milliseconds from opening the answer to close(). */
+    public long elapsedMillis() {
+        return elapsedNanos / 1_000_000;
     }
 
-    /** Reads one more chunk into the row queue; false at the end of the answer. */
-    private boolean fillOne() throws IOException {
+    /** Moves to the start of the next row of values; false at the end of the answer. */
+    private boolean advanceToRow() throws IOException {
         while (true) {
-            if (!chunks.hasNext()) {
+            if (inValues) {
+                JsonToken token = parser.nextToken();
+                if (token == JsonToken.START_ARRAY) {
+                    return true;
+                }
+                inValues = false;
+                continue;
+            }
+            JsonToken token = parser.nextToken();
+            if (token == null) {
                 if (lastChunkPartial) {
                     throw new InfluxException("InfluxDB's answer for " + measurement + " ended while still partial, after "
-                            + (records + rows.size()) + " records (page " + (pages + 1) + ")");
+                            + records + " records (page " + (pages + 1) + ")");
                 }
                 return false;
             }
-            JsonNode chunk = chunks.next();
-            if (chunk.has("error")) {
-                throw new InfluxException("InfluxDB failed on page " + (pages + 1) + " of " + measurement + ": " + chunk.get("error").asText());
+            if (token == JsonToken.START_OBJECT && parser.getParsingContext().getParent().inRoot()) {
+                lastChunkPartial = false;
             }
-            JsonNode result = chunk.path("results").path(0);
-            if (result.has("error")) {
-                throw new InfluxException("InfluxDB failed on page " + (pages + 1) + " of " + measurement + ": " + result.get("error").asText());
+            if (token != JsonToken.FIELD_NAME) {
+                continue;
             }
-            lastChunkPartial = result.path("partial").asBoolean(false);
-            boolean added = false;
-            for (JsonNode series : result.path("series")) {
-                columns = series.get("columns");
-                seriesTags = series.get("tags");
-                for (JsonNode values : series.path("values")) {
-                    rows.add(values);
-                    added = true;
+            String field = parser.currentName();
+            JsonToken value = parser.nextToken();
+            switch (field) {
+                case "error" -> throw new InfluxException("InfluxDB failed on page " + (pages + 1) + " of " + measurement
+                        + ": " + parser.getText());
+                case "columns" -> readColumns();
+                case "values" -> inValues = value == JsonToken.START_ARRAY;
+                case "partial" -> lastChunkPartial = value == JsonToken.VALUE_TRUE;
+                case "results", "series" -> {
+                    // descend into them
                 }
-            }
-            if (added) {
-                return true;
+                default -> parser.skipChildren();
             }
         }
     }
 
-    private void writeRecord(JsonGenerator out, JsonNode values) throws IOException {
-        out.writeStartObject();
-        out.writeStringField("measurement", measurement);
-        String time = values.get(0).asText();
-        out.writeStringField("time", time);
-        lastTime = time;
-        out.writeObjectFieldStart("tags");
-        if (seriesTags != null) {
-            for (var tag = seriesTags.fields(); tag.hasNext(); ) {
-                var entry = tag.next();
-                if (!entry.getValue().asText().isEmpty()) {
-                    out.writeStringField(entry.getKey(), entry.getValue().asText());
-                }
-            }
+    private void readColumns() throws IOException {
+        List<String> columns = new ArrayList<>();
+        while (parser.nextToken() != JsonToken.END_ARRAY) {
+            columns.add(parser.getText());
         }
-        for (int i = 1; i < columns.size(); i++) {
-            String column = columns.get(i).asText();
-            JsonNode value = values.get(i);
-            if (schema.tagKeys().contains(column) && value != null && !value.isNull()) {
-                out.writeStringField(column, value.asText());
+        names = new SerializedString[columns.size()];
+        isTag = new boolean[columns.size()];
+        isFloat = new boolean[columns.size()];
+        for (int i = 0; i < columns.size(); i++) {
+            names[i] = new SerializedString(columns.get(i));
+            isTag[i] = schema.tagKeys().contains(columns.get(i));
+            isFloat[i] = "float".equals(schema.fieldTypes().get(columns.get(i)));
+        }
+    }
+
+    /** Copies the row's values into reused buffers: no object per value. */
+    private void readRow() throws IOException {
+        kinds.clear();
+        int i = 0;
+        for (JsonToken token = parser.nextToken(); token != JsonToken.END_ARRAY; token = parser.nextToken(), i++) {
+            kinds.add(token);
+            if (values.size() <= i) {
+                values.add(new char[64]);
+            }
+            if (lengths.length <= i) {
+                lengths = java.util.Arrays.copyOf(lengths, i * 2);
+            }
+            if (token == JsonToken.VALUE_NULL) {
+                lengths[i] = -1;
+                continue;
+            }
+            int length = parser.getTextLength();
+            char[] buffer = values.get(i);
+            if (buffer.length < length + 2) {
+                buffer = new char[Math.max(length + 2, buffer.length * 2)];
+                values.set(i, buffer);
+            }
+            System.arraycopy(parser.getTextCharacters(), parser.getTextOffset(), buffer, 0, length);
+            lengths[i] = length;
+        }
+    }
+
+    private void writeRecord(JsonGenerator out) throws IOException {
+        out.writeStartObject();
+        out.writeFieldName(MEASUREMENT);
+        out.writeString(measurement);
+        out.writeFieldName(TIME);
+        out.writeString(values.get(0), 0, lengths[0]);
+        lastTimeChars = values.get(0);
+        lastTimeLength = lengths[0];
+        out.writeFieldName(TAGS);
+        out.writeStartObject();
+        int count = kinds.size();
+        for (int i = 1; i < count; i++) {
+            if (isTag[i] && lengths[i] > 0) {
+                out.writeFieldName(names[i]);
+                out.writeString(values.get(i), 0, lengths[i]);
             }
         }
         out.writeEndObject();
-        out.writeObjectFieldStart("fields");
-        for (int i = 1; i < columns.size(); i++) {
-            String column = columns.get(i).asText();
-            JsonNode value = values.get(i);
-            if (schema.tagKeys().contains(column) || value == null || value.isNull()) {
-                continue;
+        out.writeFieldName(FIELDS);
+        out.writeStartObject();
+        for (int i = 1; i < count; i++) {
+            if (!isTag[i] && lengths[i] >= 0) {
+                out.writeFieldName(names[i]);
+                writeField(out, kinds.get(i), values.get(i), lengths[i], isFloat[i]);
             }
-            out.writeFieldName(column);
-            writeField(out, schema.fieldTypes().get(column), value);
         }
         out.writeEndObject();
         out.writeEndObject();
@@ -173,16 +219,28 @@ public class ChunkedPages implements Closeable {
      * Numbers keep InfluxDB's own text. A whole float arrives as "2", indistinguishable from an
      * integer, so a float field's whole number is written as "2.0": its type survives.
      */
-    private static void writeField(JsonGenerator out, String type, JsonNode value) throws IOException {
-        if ("float".equals(type) && value.isIntegralNumber()) {
-            out.writeRawValue(value.asText() + ".0");
-        } else {
-            out.writeTree(value);
+    private static void writeField(JsonGenerator out, JsonToken kind, char[] text, int length, boolean isFloat)
+            throws IOException {
+        switch (kind) {
+            case VALUE_NUMBER_INT -> {
+                if (isFloat) {
+                    text[length] = '.';
+                    text[length + 1] = '0';
+                    out.writeNumber(text, 0, length + 2);
+                } else {
+                    out.writeNumber(text, 0, length);
+                }
+            }
+            case VALUE_NUMBER_FLOAT -> out.writeNumber(text, 0, length);
+            case VALUE_TRUE -> out.writeBoolean(true);
+            case VALUE_FALSE -> out.writeBoolean(false);
+            default -> out.writeString(text, 0, length);
         }
     }
 
     @Override
     public void close() throws IOException {
+        elapsedNanos = System.nanoTime() - startNanos;
         try {
             parser.close();
         } finally {

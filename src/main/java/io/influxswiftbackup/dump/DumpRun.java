@@ -205,6 +205,8 @@ public class DumpRun {
         exchange.setProperty("records", pages.records());
         exchange.setProperty("lastTime", pages.lastTime());
         exchange.setProperty("pageCount", pages.pages());
+        exchange.setProperty("dumpMillis", pages.elapsedMillis());
+        exchange.setProperty("recordsPerSecond", pages.elapsedMillis() == 0 ? pages.records() : pages.records() * 1000 / pages.elapsedMillis());
     }
 
     public void deleteLocalFile(@ExchangeProperty("localFile") java.io.File file) throws IOException {

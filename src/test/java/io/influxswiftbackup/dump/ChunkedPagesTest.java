@@ -35,7 +35,7 @@ class ChunkedPagesTest {
         List<String> pages = new ArrayList<>();
         try (ChunkedPages reader = new ChunkedPages(new ByteArrayInputStream(answer.getBytes(StandardCharsets.UTF_8)), "m", SCHEMA, pageSize)) {
             while (reader.hasNext()) {
-                pages.add(reader.next());
+                pages.add(new String(reader.next(), StandardCharsets.UTF_8));
             }
         }
         return pages;
