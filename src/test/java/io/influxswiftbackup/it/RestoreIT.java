@@ -143,6 +143,12 @@ class RestoreIT {
                 "--target", "production");
         assertEquals(0, restored.exitCode(), restored.toString());
         InfluxSnapshot.assertEqual(before, InfluxSnapshot.take(production, DB));
+
+        InfluxFixture.writeLines(production, DB, null, "written_after_the_backup value=1 1470000000000000000\n");
+        JarRun forced = JarRun.run(dir, key, "restore", "--config", config.toString(), "--date", "2016-08-05",
+                "--target", "production", "--force");
+        assertEquals(0, forced.exitCode(), forced.toString());
+        InfluxSnapshot.assertEqual(before, InfluxSnapshot.take(production, DB));
     }
 
     @Test
