@@ -2,18 +2,15 @@ package io.influxswiftbackup.backup;
 
 import io.influxswiftbackup.config.ConfigException;
 import io.influxswiftbackup.day.Day;
+import io.influxswiftbackup.files.LocalFiles;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.camel.Exchange;
@@ -33,8 +30,6 @@ public class BackupRun {
 
     private static final Logger LOG = LoggerFactory.getLogger(BackupRun.class);
     private static final Pattern RUN_DIR = Pattern.compile("\\d{4}-\\d{2}-\\d{2}\\.\\d{8}T\\d{6}Z-[0-9a-f]{4}");
-    private static final DateTimeFormatter RUN_STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
-            .withZone(ZoneOffset.UTC);
 
     private final Path workDir;
     private final String timezone;
@@ -58,7 +53,7 @@ public class BackupRun {
         Day day = date == null ? Day.today(clock, timezone) : Day.parse(date);
         Files.createDirectories(workDir);
         reportLeftovers();
-        String runId = RUN_STAMP.format(clock.instant()) + "-" + String.format("%04x", ThreadLocalRandom.current().nextInt(0x10000));
+        String runId = LocalFiles.runId(clock);
         Path runDir = workDir.resolve(day.container() + "." + runId);
         exchange.setProperty("day", day);
         exchange.setProperty("container", day.container());
@@ -114,10 +109,6 @@ public class BackupRun {
 
     /** Only reached when every file was verified in Swift. */
     public void deleteLocalCopy(@ExchangeProperty("runDir") String runDir) throws IOException {
-        try (Stream<Path> tree = Files.walk(Path.of(runDir))) {
-            for (Path path : tree.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
-        }
+        LocalFiles.deleteTree(Path.of(runDir));
     }
 }

@@ -1,5 +1,6 @@
 package io.influxswiftbackup.restore;
 
+import io.influxswiftbackup.files.LocalFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -8,7 +9,6 @@ import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.UserPrincipal;
-import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -77,7 +77,7 @@ public class IntermediaryDirs {
         for (Path dir : dirs) {
             Path previous = previous(dir);
             if (Files.exists(previous)) {
-                deleteTree(dir);
+                LocalFiles.deleteTree(dir);
                 Files.move(previous, dir);
             }
         }
@@ -87,7 +87,7 @@ public class IntermediaryDirs {
     /** After success: the previous directories are no longer needed. */
     public void discardPrevious() throws IOException {
         for (Path dir : dirs) {
-            deleteTree(previous(dir));
+            LocalFiles.deleteTree(previous(dir));
         }
     }
 
@@ -116,16 +116,5 @@ public class IntermediaryDirs {
 
     private static Path previous(Path dir) {
         return dir.resolveSibling(dir.getFileName() + PREVIOUS);
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (Stream<Path> tree = Files.walk(root)) {
-            for (Path path : tree.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
-        }
     }
 }

@@ -1,6 +1,7 @@
 package io.influxswiftbackup.restore;
 
 import io.influxswiftbackup.day.Day;
+import io.influxswiftbackup.files.LocalFiles;
 import io.influxswiftbackup.influx.InfluxChecks;
 import io.influxswiftbackup.influx.InfluxException;
 import java.io.IOException;
@@ -8,13 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
@@ -35,8 +32,6 @@ public class RestoreRun {
     public static final String DRY_RUN_HEADER = "restoreDryRun";
 
     private static final Logger LOG = LoggerFactory.getLogger(RestoreRun.class);
-    private static final DateTimeFormatter RUN_STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
-            .withZone(ZoneOffset.UTC);
 
     /** Where a restore goes, and how to reach that InfluxDB. */
     public record Target(String name, String url, String rpcHost, String authorization, String dataDir) {
@@ -86,7 +81,7 @@ public class RestoreRun {
         if (newDb != null && target == intermediary) {
             throw new IllegalArgumentException("--newdb applies to --target production only");
         }
-        String runId = RUN_STAMP.format(clock.instant()) + "-" + String.format("%04x", ThreadLocalRandom.current().nextInt(0x10000));
+        String runId = LocalFiles.runId(clock);
         exchange.setProperty("day", day);
         exchange.setProperty("container", day.container());
         exchange.setProperty("prefix", day.shardsPrefix());
@@ -243,15 +238,7 @@ public class RestoreRun {
     }
 
     public void deleteDownloads(@ExchangeProperty("downloadDir") String downloadDir) throws IOException {
-        Path dir = Path.of(downloadDir);
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> tree = Files.walk(dir)) {
-            for (Path path : tree.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
-        }
+        LocalFiles.deleteTree(Path.of(downloadDir));
     }
 
     /** Rethrows the failure a rollback was made for, once the rollback is done. */

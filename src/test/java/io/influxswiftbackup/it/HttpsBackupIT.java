@@ -8,7 +8,6 @@ import io.influxswiftbackup.app.JobRuntime;
 import io.influxswiftbackup.config.Settings;
 import io.influxswiftbackup.it.TlsTerminatingProxy.SelfSigned;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +20,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import javax.management.ObjectName;
 import javax.net.ssl.SSLException;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.AdviceWith;
@@ -111,19 +109,19 @@ class HttpsBackupIT {
                         .before().process(exchange -> copyFiles(Path.of(exchange.getProperty("runDir", String.class)), kept)));
                 Exchange result = runtime.run("direct:backup", Map.of());
                 assertFalse(result.isFailed(), () -> "backup over https failed: " + result.getException());
-                assertEquals(1L, routeAttribute(settings, "backup", "ExchangesCompleted"));
-                assertEquals(0L, routeAttribute(settings, "backup", "ExchangesFailed"));
+                assertEquals(1L, BackupIT.routeAttribute(settings, "backup", "ExchangesCompleted"));
+                assertEquals(0L, BackupIT.routeAttribute(settings, "backup", "ExchangesFailed"));
             }
             // the login (JDK HttpClient) and the data calls (Camel http) each opened their own TLS connection
             assertTrue(proxy.handshakes() >= 2, "TLS handshakes at the proxy: " + proxy.handshakes());
         }
 
-        List<String> produced = names(kept);
+        List<String> produced = BackupIT.names(kept);
         assertTrue(produced.contains("meta.00"), produced.toString());
         assertTrue(produced.stream().anyMatch(n -> n.matches("sensu_db\\.autogen\\.\\d{5}\\.00")), produced.toString());
         List<String> listed = swift.run(dir, "list", "2016-07-01", "-p", "2016-07-01/shards/");
         assertEquals(produced.stream().map(n -> "2016-07-01/shards/" + n).toList(), listed);
-        assertEquals(List.of(), names(dir.resolve("work")), "the run's directory must be gone");
+        assertEquals(List.of(), BackupIT.names(dir.resolve("work")), "the run's directory must be gone");
     }
 
     @Test
@@ -173,8 +171,8 @@ class HttpsBackupIT {
             assertTrue(result.isFailed(), "the backup must fail");
             assertFalse(result.getException().getMessage().contains(env.get("swift.key")),
                     result.getException().getMessage());
-            assertEquals(1L, routeAttribute(settings, "backup", "ExchangesFailed"));
-            assertEquals(0L, routeAttribute(settings, "backup", "ExchangesCompleted"));
+            assertEquals(1L, BackupIT.routeAttribute(settings, "backup", "ExchangesFailed"));
+            assertEquals(0L, BackupIT.routeAttribute(settings, "backup", "ExchangesCompleted"));
             return result;
         }
     }
@@ -192,30 +190,15 @@ class HttpsBackupIT {
     }
 
     private void assertKeptFilesAndNothingInSwift(String day) throws IOException, InterruptedException {
-        List<String> runs = names(dir.resolve("work"));
+        List<String> runs = BackupIT.names(dir.resolve("work"));
         assertEquals(1, runs.size(), runs.toString());
         assertTrue(runs.get(0).startsWith(day + "."), runs.toString());
-        assertTrue(names(dir.resolve("work").resolve(runs.get(0))).contains("meta.00"), "the backup files stay on disk");
+        assertTrue(BackupIT.names(dir.resolve("work").resolve(runs.get(0))).contains("meta.00"), "the backup files stay on disk");
         assertFalse(swift.run(dir, "list").contains(day), "no container " + day + " in Swift");
     }
 
     static Clock clockAt(String instant) {
         return Clock.fixed(Instant.parse(instant), ZoneOffset.UTC);
-    }
-
-    static Object routeAttribute(Settings settings, String routeId, String attribute) throws Exception {
-        ObjectName name = new ObjectName("org.apache.camel:context=" + settings.get("camel.main.name")
-                + ",type=routes,name=\"" + routeId + "\"");
-        return ManagementFactory.getPlatformMBeanServer().getAttribute(name, attribute);
-    }
-
-    static List<String> names(Path directory) throws IOException {
-        if (!Files.isDirectory(directory)) {
-            return List.of();
-        }
-        try (Stream<Path> entries = Files.list(directory)) {
-            return entries.map(p -> p.getFileName().toString()).sorted().toList();
-        }
     }
 
     static void copyFiles(Path from, Path to) throws IOException {
