@@ -35,6 +35,9 @@ public final class JobRuntime implements AutoCloseable {
             main.addOverrideProperty("camel.component.http.sslContextParameters", "#swiftTls");
             main.addOverrideProperty("camel.component.https.sslContextParameters", "#swiftTls");
         }
+        String transfers = String.valueOf(settings.getInt("swift.concurrency"));
+        main.addOverrideProperty("camel.threadpool.config[swiftTransfers].poolSize", transfers);
+        main.addOverrideProperty("camel.threadpool.config[swiftTransfers].maxPoolSize", transfers);
         if (!schedule) {
             main.addOverrideProperty("camel.component.quartz.autoStartScheduler", "false");
         }

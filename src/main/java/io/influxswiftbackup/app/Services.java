@@ -4,10 +4,12 @@ import io.influxswiftbackup.backup.BackupRun;
 import io.influxswiftbackup.config.ConfigException;
 import io.influxswiftbackup.config.Settings;
 import io.influxswiftbackup.day.Day;
+import io.influxswiftbackup.download.Downloads;
 import io.influxswiftbackup.dump.DumpRun;
 import io.influxswiftbackup.influx.ExecChecks;
 import io.influxswiftbackup.influx.InfluxChecks;
 import io.influxswiftbackup.restore.IntermediaryDirs;
+import io.influxswiftbackup.restore.RestoreAdvice;
 import io.influxswiftbackup.restore.RestoreRun;
 import io.influxswiftbackup.restore.ShardsOnDisk;
 import io.influxswiftbackup.swift.DownloadCheck;
@@ -70,6 +72,8 @@ public final class Services {
                 settings.get("dump.measurements"), settings.get("influx.database"),
                 settings.getOptional("dump.retention-policy"), positive(settings, "dump.page-size"),
                 intermediary.url(), intermediary.authorization()));
+        beans.put("downloads", new Downloads());
+        beans.put("restoreAdvice", new RestoreAdvice(settings.get("influx.database")));
         return beans;
     }
 

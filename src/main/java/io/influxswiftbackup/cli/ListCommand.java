@@ -1,7 +1,9 @@
 package io.influxswiftbackup.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.influxswiftbackup.app.JobRuntime;
 import io.influxswiftbackup.day.Day;
+import io.influxswiftbackup.day.DaySelection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -11,7 +13,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "list", mixinStandardHelpOptions = true,
-        description = "List the days that have a container in Swift, or with --date one day's objects and sizes.")
+        description = {"List the days that have a container in Swift (all, --from/--to, or --match REGEX),",
+            "or with --date one day's objects and their sizes."})
 class ListCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -20,10 +23,26 @@ class ListCommand implements Callable<Integer> {
     @Option(names = "--date", paramLabel = "YYYY-MM-DD", description = "List this day's objects.")
     String date;
 
+    @Option(names = "--from", paramLabel = "YYYY-MM-DD", description = "First day listed (with --to).")
+    String from;
+
+    @Option(names = "--to", paramLabel = "YYYY-MM-DD", description = "Last day listed, inclusive.")
+    String to;
+
+    @Option(names = "--match", paramLabel = "REGEX", description = "Days whose name contains a match (as 'swift list | grep').")
+    String match;
+
+    @Option(names = "--json", description = "Print JSON, for scripts.")
+    boolean json;
+
     @Override
     @SuppressWarnings("unchecked")
     public Integer call() throws Exception {
         Day day = date == null ? null : Day.parse(date);
+        DaySelection selection = day == null ? DaySelection.of(null, from, to, match, false) : null;
+        if (day != null && (from != null || to != null || match != null)) {
+            throw new IllegalArgumentException("--date lists one day's objects; it does not go with --from, --to or --match");
+        }
         app.quiet();
         try (JobRuntime runtime = app.startOnce()) {
             Map<String, Object> properties = day == null ? Map.of() : Map.of("container", day.container());
@@ -32,24 +51,22 @@ class ListCommand implements Callable<Integer> {
                 throw result.getException();
             }
             List<Map<String, Object>> entries = result.getMessage().getBody(List.class);
-            for (Map<String, Object> entry : entries) {
-                String name = String.valueOf(entry.get("name"));
-                if (day != null) {
-                    app.out().printf("%12d  %s%n", ((Number) entry.get("bytes")).longValue(), name);
-                } else if (isDay(name)) {
-                    app.out().println(name);
+            if (day != null) {
+                if (json) {
+                    app.out().println(new ObjectMapper().writeValueAsString(entries));
+                } else {
+                    entries.forEach(e -> app.out().printf("%12d  %s%n", ((Number) e.get("bytes")).longValue(), e.get("name")));
+                }
+            } else {
+                List<String> days = selection.select(entries.stream().map(e -> (String) e.get("name")).toList());
+                if (json) {
+                    app.out().println(new ObjectMapper().writeValueAsString(days));
+                } else {
+                    days.forEach(app.out()::println);
                 }
             }
             app.out().flush();
         }
         return 0;
-    }
-
-    private static boolean isDay(String name) {
-        try {
-            return Day.parse(name).container().equals(name);
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
     }
 }

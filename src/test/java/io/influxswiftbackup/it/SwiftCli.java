@@ -1,6 +1,7 @@
 package io.influxswiftbackup.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
@@ -18,14 +19,54 @@ public final class SwiftCli {
         this.env = env;
     }
 
-    /** Empties and deletes these containers, so a test starts from nothing; missing ones are fine. */
+    /**
+     * Empties and deletes these containers, so a test starts from nothing; missing ones are fine.
+     * Raw HTTP with every name percent-encoded, so objects with hostile names ('..', '//') go too.
+     */
     public void deleteContainers(String... containers) throws IOException, InterruptedException {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.http.HttpResponse<Void> login = http.send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(env.shellVar("ST_AUTH"))).header("X-Auth-User", env.shellVar("ST_USER"))
+                .header("X-Auth-Key", env.shellVar("ST_KEY")).build(), java.net.http.HttpResponse.BodyHandlers.discarding());
+        String token = login.headers().firstValue("X-Auth-Token").orElseThrow();
+        String storage = login.headers().firstValue("X-Storage-Url").orElseThrow();
         for (String container : containers) {
-            Result result = exec(Path.of("."), "delete", container);
-            if (result.exitCode() != 0 && !result.output().contains("not found")) {
-                fail("swift delete " + container + ":\n" + result.output());
+            String containerUrl = storage + "/" + encode(container);
+            while (true) {
+                var listing = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(containerUrl + "?format=json"))
+                        .header("X-Auth-Token", token).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+                if (listing.statusCode() == 404) {
+                    break;
+                }
+                var names = new com.fasterxml.jackson.databind.ObjectMapper().readTree(listing.body());
+                if (names.isEmpty()) {
+                    int status = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(containerUrl)).DELETE()
+                            .header("X-Auth-Token", token).build(), java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+                    assertEquals(204, status, "DELETE container " + container);
+                    break;
+                }
+                for (var entry : names) {
+                    int status = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(containerUrl + "/"
+                                    + encode(entry.get("name").asText()))).DELETE().header("X-Auth-Token", token).build(),
+                            java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+                    assertTrue(status == 204 || status == 404, "DELETE " + entry.get("name") + ": " + status);
+                }
             }
         }
+    }
+
+    /** Every byte but letters and digits percent-encoded: '/' and '.' too, so Swift gets the name as it is. */
+    private static String encode(String name) {
+        StringBuilder out = new StringBuilder();
+        for (byte b : name.getBytes(StandardCharsets.UTF_8)) {
+            int c = b & 0xff;
+            if (Character.isLetterOrDigit(c) && c < 128) {
+                out.append((char) c);
+            } else {
+                out.append(String.format("%%%02X", c));
+            }
+        }
+        return out.toString();
     }
 
     /** {@code swift list CONTAINER -p PREFIX}, empty when the container does not exist. */

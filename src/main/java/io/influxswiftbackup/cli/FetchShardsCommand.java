@@ -1,0 +1,44 @@
+package io.influxswiftbackup.cli;
+
+import io.influxswiftbackup.app.JobRuntime;
+import io.influxswiftbackup.day.Day;
+import io.influxswiftbackup.download.Downloads;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.camel.Exchange;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "fetch-shards", mixinStandardHelpOptions = true,
+        description = {"Download one day's shards into DIR/D/shards/ (the runbook's 'swift download D -p D/shards/'),",
+            "each verified, then print the restore sequence that is safe on the installed InfluxDB."})
+class FetchShardsCommand implements Callable<Integer> {
+
+    @ParentCommand
+    Application app;
+
+    @Option(names = "--date", paramLabel = "YYYY-MM-DD", required = true, description = "The day.")
+    String date;
+
+    @Option(names = "--dir", paramLabel = "DIR", required = true, description = "Where D/shards/ goes.")
+    String dir;
+
+    @Option(names = "--force", description = "Overwrite a file in DIR that differs from the object.")
+    boolean force;
+
+    @Override
+    public Integer call() throws Exception {
+        String day = Day.parse(date).container();
+        try (JobRuntime runtime = app.startOnce()) {
+            Exchange result = runtime.run("direct:fetch-shards",
+                    Map.of(Downloads.DAY, day, Downloads.DIR, dir, Downloads.FORCE, force));
+            if (result.isFailed()) {
+                throw result.getException();
+            }
+            app.out().print(result.getMessage().getBody(String.class));
+            app.out().flush();
+        }
+        return 0;
+    }
+}
