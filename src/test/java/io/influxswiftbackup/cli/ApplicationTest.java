@@ -24,7 +24,7 @@ class ApplicationTest {
         Result result = run("--help");
         assertEquals(0, result.exit());
         assertTrue(result.out().contains("run") && result.out().contains("backup"), result.out());
-        assertTrue(result.out().contains("0 done, 1 the job failed, 2 bad usage"), result.out());
+        assertTrue(result.out().contains("Exit status: 0 done, 1 the job failed (one line on stderr says why), 2 bad usage"), result.out());
     }
 
     @Test
