@@ -97,7 +97,7 @@ class BackupRouteTest {
             cause = cause.getCause();
         }
         assertEquals("Swift answered 503 for sensu_db.autogen.00001.00", cause.getMessage());
-        assertEquals(2, upload.getReceivedCounter(), "the split stops at the first failure");
+        assertTrue(upload.getReceivedCounter() >= 2, "uploads run in parallel; the failed one was tried");
         List<String> runs = list(dir.resolve("work"));
         assertEquals(1, runs.size());
         assertEquals(List.of("meta.00", "sensu_db.autogen.00001.00", "sensu_db.autogen.00010.00"),
