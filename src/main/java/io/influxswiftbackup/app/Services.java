@@ -4,6 +4,7 @@ import io.influxswiftbackup.backup.BackupRun;
 import io.influxswiftbackup.config.ConfigException;
 import io.influxswiftbackup.config.Settings;
 import io.influxswiftbackup.day.Day;
+import io.influxswiftbackup.http.RetryDelay;
 import io.influxswiftbackup.dump.DumpRun;
 import io.influxswiftbackup.influx.ExecChecks;
 import io.influxswiftbackup.influx.InfluxChecks;
@@ -47,6 +48,9 @@ public final class Services {
         beans.put("swiftPaths", new SwiftPaths(auth));
         beans.put("swiftListing", new SwiftListing());
         beans.put("swiftReauthentication", new SwiftReauthentication(auth));
+        nonNegative(settings, "retry.max-retries"); // routes/errors.yaml reads it; Camel takes -1 as "forever"
+        beans.put("retryDelay", new RetryDelay(nonNegative(settings, "retry.initial-delay-ms"),
+                nonNegative(settings, "retry.max-delay-ms"), Clock.systemUTC()));
         beans.put("uploadCheck", new UploadCheck());
         beans.put("swiftTls", TrustedTls.camelParameters(tls));
         beans.put("clock", clock);
@@ -71,6 +75,14 @@ public final class Services {
                 settings.getOptional("dump.retention-policy"), positive(settings, "dump.page-size"),
                 intermediary.url(), intermediary.authorization()));
         return beans;
+    }
+
+    private static int nonNegative(Settings settings, String key) {
+        int value = settings.getInt(key);
+        if (value < 0) {
+            throw new ConfigException(key + " must be 0 or more, not " + value);
+        }
+        return value;
     }
 
     private static int positive(Settings settings, String key) {
