@@ -12,6 +12,7 @@ import io.influxswiftbackup.restore.IntermediaryDirs;
 import io.influxswiftbackup.restore.RestoreRun;
 import io.influxswiftbackup.restore.ShardsOnDisk;
 import io.influxswiftbackup.swift.DownloadCheck;
+import io.influxswiftbackup.swift.LargeObjects;
 import io.influxswiftbackup.swift.SwiftAuth;
 import io.influxswiftbackup.swift.SwiftListing;
 import io.influxswiftbackup.swift.SwiftPaths;
@@ -51,7 +52,9 @@ public final class Services {
         nonNegative(settings, "retry.max-retries"); // routes/errors.yaml reads it; Camel takes -1 as "forever"
         beans.put("retryDelay", new RetryDelay(nonNegative(settings, "retry.initial-delay-ms"),
                 nonNegative(settings, "retry.max-delay-ms"), Clock.systemUTC()));
-        beans.put("uploadCheck", new UploadCheck());
+        LargeObjects largeObjects = new LargeObjects(settings.getLong("swift.segment-size"));
+        beans.put("largeObjects", largeObjects);
+        beans.put("uploadCheck", new UploadCheck(largeObjects));
         beans.put("swiftTls", TrustedTls.camelParameters(tls));
         beans.put("clock", clock);
         String timezone = timezone(settings);

@@ -113,6 +113,15 @@ public final class Settings {
         }
     }
 
+    public long getLong(String key) {
+        String value = get(key);
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new ConfigException(key + " must be a whole number, not '" + value + "'");
+        }
+    }
+
     /** All keys as plain properties, for Camel's placeholders. */
     public Map<String, String> asMap() {
         Map<String, String> map = new LinkedHashMap<>();

@@ -208,9 +208,14 @@ class BackupIT {
 
     /** Runs the backup job, keeping a copy of what influxd backup wrote in {@code kept} (the job deletes its own). */
     static Exchange backupKeepingACopy(JobRuntime runtime, Path kept) throws Exception {
+        keepACopy(runtime, kept);
+        return runtime.run("direct:backup", Map.of());
+    }
+
+    /** From now on, the backup job copies what influxd backup wrote into {@code kept} before it deletes it. */
+    static void keepACopy(JobRuntime runtime, Path kept) throws Exception {
         AdviceWith.adviceWith(runtime.context(), "backup", route -> route.weaveById("delete-local-copy").before()
                 .process(exchange -> copyTree(Path.of(exchange.getProperty("runDir", String.class)), kept)));
-        return runtime.run("direct:backup", Map.of());
     }
 
     static void copyTree(Path from, Path to) throws IOException {
