@@ -42,7 +42,7 @@ class TransportFaultsIT {
 
     /** This class backs up its own database, so its shards do not depend on other tests' points. */
     static final String DB = "faults_db";
-    static final List<String> DAYS = List.of("2016-10-01", "2016-10-02", "2016-10-03");
+    static final List<String> DAYS = List.of("2016-10-01", "2016-10-02", "2016-10-03", "2016-10-04");
     static LocalServers.Environment env;
     static SwiftCli swift;
     static URI swiftUrl;
@@ -58,6 +58,7 @@ class TransportFaultsIT {
         swiftUrl = URI.create(env.get("swift.auth-url"));
         swift.deleteContainers(DAYS.toArray(String[]::new));
         InfluxHttp influx = new InfluxHttp(env.get("influx.production.url"));
+        influx.query(null, "DROP DATABASE " + DB);
         influx.query(null, "CREATE DATABASE " + DB);
         // Three weeks (three shards) of random values: shard files of tens of KB, which can be cut in half.
         StringBuilder lines = new StringBuilder();
@@ -151,6 +152,20 @@ class TransportFaultsIT {
         Request stalled = proxy.faulted(Fault.STALL_RESPONSE).get(0);
         assertEquals(stalled.path(), proxy.requests().get(stalled.number()).path(), "the same upload is sent again");
         swift.assertHoldsExactly(dir, "2016-10-03", kept);
+    }
+
+    @Test
+    void influxdBackupFailingIsReportedWithItsExitCodeAndErrorAndNothingIsUploaded() throws Exception {
+        // Breaks: influxd backup is pointed at the wrong host (InfluxDB's HTTP port instead of its RPC port).
+        URI http = URI.create(env.get("influx.production.url"));
+        Path config = TestConfig.write(dir, env, Map.of("influx.database", DB,
+                "influx.production.backup-host", http.getHost() + ":" + http.getPort()));
+        JarRun cli = JarRun.run(dir, Map.of("SWIFT_KEY", env.get("swift.key")),
+                "backup", "--config", config.toString(), "--date", "2016-10-04");
+        assertEquals(1, cli.exitCode(), cli.toString());
+        assertEquals(List.of("error: influxd backup exited 1: backup: invalid metadata received"), cli.stderrLines(), cli.toString());
+        assertEquals(List.of(), swift.listIfPresent("2016-10-04", ""), "nothing uploaded");
+        assertFalse(swift.run(dir, "list").contains("2016-10-04"), "not even the day's container");
     }
 
     private Settings settings(Map<String, String> overrides) throws Exception {
