@@ -60,8 +60,9 @@ public class RetryDelay implements Processor {
         long delay = delayMs(attempt, retryAfter);
         exchange.getIn().setHeader(Exchange.REDELIVERY_DELAY, delay);
         retries.incrementAndGet();
-        LOG.warn("{}: {}; retry {} of {} in {} ms", exchange.getProperty(ExchangePropertyKey.FAILURE_ROUTE_ID),
-                describe(exchange, failure, answer), attempt, max, delay);
+        String route = exchange.getProperty(ExchangePropertyKey.FAILURE_ROUTE_ID, String.class);
+        LOG.warn("{}{}; retry {} of {} in {} ms", route == null ? "" : route + ": ", describe(exchange, failure, answer),
+                attempt, max, delay);
     }
 
     /** How many retries this process has made; tests and the log read it. */
