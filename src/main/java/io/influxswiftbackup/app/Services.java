@@ -5,6 +5,7 @@ import io.influxswiftbackup.config.ConfigException;
 import io.influxswiftbackup.config.Settings;
 import io.influxswiftbackup.day.Day;
 import io.influxswiftbackup.download.Downloads;
+import io.influxswiftbackup.http.RetryDelay;
 import io.influxswiftbackup.dump.DumpRun;
 import io.influxswiftbackup.influx.ExecChecks;
 import io.influxswiftbackup.influx.InfluxChecks;
@@ -13,6 +14,7 @@ import io.influxswiftbackup.restore.RestoreAdvice;
 import io.influxswiftbackup.restore.RestoreRun;
 import io.influxswiftbackup.restore.ShardsOnDisk;
 import io.influxswiftbackup.swift.DownloadCheck;
+import io.influxswiftbackup.swift.LargeObjects;
 import io.influxswiftbackup.swift.SwiftAuth;
 import io.influxswiftbackup.swift.SwiftListing;
 import io.influxswiftbackup.swift.SwiftPaths;
@@ -49,7 +51,12 @@ public final class Services {
         beans.put("swiftPaths", new SwiftPaths(auth));
         beans.put("swiftListing", new SwiftListing());
         beans.put("swiftReauthentication", new SwiftReauthentication(auth));
-        beans.put("uploadCheck", new UploadCheck());
+        nonNegative(settings, "retry.max-retries"); // routes/errors.yaml reads it; Camel takes -1 as "forever"
+        beans.put("retryDelay", new RetryDelay(nonNegative(settings, "retry.initial-delay-ms"),
+                nonNegative(settings, "retry.max-delay-ms"), Clock.systemUTC()));
+        LargeObjects largeObjects = new LargeObjects(settings.getLong("swift.segment-size"));
+        beans.put("largeObjects", largeObjects);
+        beans.put("uploadCheck", new UploadCheck(largeObjects));
         beans.put("swiftTls", TrustedTls.camelParameters(tls));
         beans.put("clock", clock);
         String timezone = timezone(settings);
@@ -75,6 +82,14 @@ public final class Services {
         beans.put("downloads", new Downloads());
         beans.put("restoreAdvice", new RestoreAdvice(settings.get("influx.database")));
         return beans;
+    }
+
+    private static int nonNegative(Settings settings, String key) {
+        int value = settings.getInt(key);
+        if (value < 0) {
+            throw new ConfigException(key + " must be 0 or more, not " + value);
+        }
+        return value;
     }
 
     private static int positive(Settings settings, String key) {

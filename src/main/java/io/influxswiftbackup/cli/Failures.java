@@ -1,6 +1,7 @@
 package io.influxswiftbackup.cli;
 
 import io.influxswiftbackup.config.ConfigException;
+import io.influxswiftbackup.http.RetryDelay;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import org.apache.camel.http.base.HttpOperationFailedException;
@@ -14,8 +15,9 @@ final class Failures {
     static String describe(Throwable failure) {
         Throwable known = find(failure);
         if (known instanceof HttpOperationFailedException http) {
+            String id = RetryDelay.transactionId(http.getResponseHeaders());
             return "Swift answered " + http.getStatusCode() + " " + nullToEmpty(http.getStatusText())
-                    + " for " + http.getUri();
+                    + " for " + http.getUri() + (id == null ? "" : " (" + id + ")");
         }
         if (known instanceof ConnectException) {
             return "connection refused: " + known.getMessage();

@@ -105,9 +105,17 @@ public final class Settings {
     }
 
     public int getInt(String key) {
+        long value = getLong(key);
+        if (value != (int) value) {
+            throw new ConfigException(key + " must be at most " + Integer.MAX_VALUE + ", not " + value);
+        }
+        return (int) value;
+    }
+
+    public long getLong(String key) {
         String value = get(key);
         try {
-            return Integer.parseInt(value);
+            return Long.parseLong(value);
         } catch (NumberFormatException e) {
             throw new ConfigException(key + " must be a whole number, not '" + value + "'");
         }

@@ -8,15 +8,16 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
 /**
  * Writes a GET response to its file while computing its MD5, and keeps it only if size and MD5
- * match what Swift announced (Content-Length, ETag). The bytes go to {@code <file>.part} and are
- * renamed only when verified, so a failed download never leaves a file under its final name.
+ * match what Swift announced: Content-Length, and the ETag, or for a static large object (whose
+ * ETag is not the file's MD5) the file's own MD5 kept on its manifest as {@code X-Object-Meta-Md5}.
+ * The bytes go to {@code <file>.part} and are renamed only when verified, so a failed download
+ * never leaves a file under its final name.
  */
 public class DownloadCheck {
 
@@ -27,12 +28,12 @@ public class DownloadCheck {
         Path target = Path.of(exchange.getProperty(TARGET_FILE, String.class));
         String object = exchange.getProperty("objectName") + " in container " + exchange.getProperty("container");
         Long announcedSize = message.getHeader("Content-Length", Long.class);
-        String announcedMd5 = UploadCheck.unquote(message.getHeader("Etag", String.class));
-        boolean largeObject = message.getHeader("X-Static-Large-Object") != null
-                || message.getHeader("X-Object-Manifest") != null;
+        boolean largeObject = UploadCheck.isStaticLargeObject(message) || message.getHeader("X-Object-Manifest") != null;
+        String announcedMd5 = largeObject ? message.getHeader(LargeObjects.MD5_META, String.class)
+                : UploadCheck.unquote(message.getHeader("Etag", String.class));
         Files.createDirectories(target.getParent());
         Path part = target.resolveSibling(target.getFileName() + ".part");
-        MessageDigest md5 = md5();
+        MessageDigest md5 = UploadCheck.md5Digest();
         long size;
         try (InputStream body = message.getBody(InputStream.class);
              OutputStream out = Files.newOutputStream(part)) {
@@ -48,8 +49,11 @@ public class DownloadCheck {
         String problem = null;
         if (announcedSize != null && announcedSize != size) {
             problem = "received " + size + " bytes, Swift announced " + announcedSize;
-        } else if (!largeObject && !actualMd5.equalsIgnoreCase(announcedMd5)) {
-            problem = "MD5 of the bytes received is " + actualMd5 + ", Swift's ETag is " + announcedMd5;
+        } else if (largeObject && announcedMd5 == null) {
+            problem = "it is a static large object without " + LargeObjects.MD5_META + ", so its MD5 cannot be checked";
+        } else if (!actualMd5.equalsIgnoreCase(announcedMd5)) {
+            problem = "MD5 of the bytes received is " + actualMd5 + ", " + (largeObject ? "its " + LargeObjects.MD5_META
+                    : "Swift's ETag") + " is " + announcedMd5;
         }
         if (problem != null) {
             Files.deleteIfExists(part);
@@ -58,13 +62,5 @@ public class DownloadCheck {
         Files.move(part, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         exchange.setProperty("downloadedBytes", size);
         message.setBody(null);
-    }
-
-    private static MessageDigest md5() {
-        try {
-            return MessageDigest.getInstance("MD5");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -85,13 +85,13 @@ public class SwiftAuth {
         try {
             response = http.send(request, HttpResponse.BodyHandlers.discarding());
         } catch (ConnectException e) {
-            throw new SwiftException("cannot reach Swift at " + authUrl + ": connection refused", e);
+            throw new SwiftUnavailableException("cannot reach Swift at " + authUrl + ": connection refused", e);
         } catch (HttpTimeoutException e) {
-            throw new SwiftException("Swift at " + authUrl + " did not answer within " + timeout.toSeconds() + " s", e);
+            throw new SwiftUnavailableException("Swift at " + authUrl + " did not answer within " + timeout.toSeconds() + " s", e);
         } catch (SSLException e) {
             throw new SwiftException("TLS with Swift at " + authUrl + " failed: " + e.getMessage(), e);
         } catch (IOException e) {
-            throw new SwiftException("cannot reach Swift at " + authUrl + ": " + describe(e), e);
+            throw new SwiftUnavailableException("cannot reach Swift at " + authUrl + ": " + describe(e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SwiftException("interrupted while logging in to Swift", e);
@@ -100,6 +100,10 @@ public class SwiftAuth {
         if (status == 401 || status == 403) {
             throw new SwiftException("Swift at " + authUrl + " refused user '" + user + "' (" + status
                     + "): check swift.user and swift.key");
+        }
+        if (status == 408 || status == 429 || status == 498 || status / 100 == 5) {
+            throw new SwiftUnavailableException("Swift login at " + authUrl + " answered " + status
+                    + response.headers().firstValue("X-Trans-Id").map(id -> " (X-Trans-Id " + id + ")").orElse(""));
         }
         if (status / 100 != 2) {
             throw new SwiftException("Swift login at " + authUrl + " answered " + status);

@@ -1,5 +1,6 @@
 package io.influxswiftbackup.swift;
 
+import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import org.apache.camel.ExchangeProperty;
@@ -24,6 +25,27 @@ public class SwiftPaths {
             url.append('/').append(segment(part));
         }
         return url.toString();
+    }
+
+    /** A segment of a static large object, in its segment container. */
+    public String segmentUrl(@ExchangeProperty(LargeObjects.SEGMENT) LargeObjects.Segment segment) {
+        return objectUrl(segment.container(), segment.name());
+    }
+
+    public String segmentContainerUrl(@ExchangeProperty(LargeObjects.SEGMENT_CONTAINER) String segmentContainer) {
+        return containerUrl(segmentContainer);
+    }
+
+    /** The object's URL for {@code PUT ?multipart-manifest=put} (endpoint options go after it with '&'). */
+    public String manifestUrl(@ExchangeProperty("container") String container,
+                              @ExchangeProperty("objectName") String objectName) {
+        return objectUrl(container, objectName) + "?multipart-manifest=put";
+    }
+
+    /** The cluster's {@code /info} (no account, no token), on the host of the storage URL. */
+    public String infoUrl() {
+        URI storage = URI.create(auth.storageUrl());
+        return storage.getScheme() + "://" + storage.getRawAuthority() + "/info";
     }
 
     /** One page of a container's listing (of the account's when container is null): names after {@code marker} that start with {@code prefix}. */

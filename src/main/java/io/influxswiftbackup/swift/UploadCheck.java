@@ -1,19 +1,27 @@
 package io.influxswiftbackup.swift;
 
+import io.influxswiftbackup.swift.LargeObjects.Limits;
+import io.influxswiftbackup.swift.LargeObjects.Segment;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
 /**
  * Checksums for uploads. Before the PUT: size and MD5 of the local file (the MD5 goes out as
- * {@code ETag}, so Swift itself refuses a body that arrives different, with 422). After it: the
- * object's HEAD must show the same size and MD5.
+ * {@code ETag}, so Swift itself refuses a body that arrives different, with 422), and for a file
+ * that goes up as a static large object ({@link LargeObjects}) the MD5 of each segment too, all in
+ * one read of the file. After it: the object's HEAD must show the same size and MD5; for a large
+ * object, its ETag must be the MD5 of the segments' MD5s and {@code X-Object-Meta-Md5} the file's.
  */
 public class UploadCheck {
 
@@ -21,43 +29,111 @@ public class UploadCheck {
     public static final String LOCAL_SIZE = "localSize";
     public static final String LOCAL_MD5 = "localMd5";
 
-    public void describeLocal(Exchange exchange) throws IOException {
-        File file = exchange.getProperty(LOCAL_FILE, File.class);
-        exchange.setProperty(LOCAL_SIZE, Files.size(file.toPath()));
-        exchange.setProperty(LOCAL_MD5, md5(file));
+    private static final int BUFFER = 1 << 16;
+    private final LargeObjects largeObjects;
+
+    public UploadCheck(LargeObjects largeObjects) {
+        this.largeObjects = largeObjects;
     }
 
+    public void describeLocal(Exchange exchange) throws IOException {
+        Path file = exchange.getProperty(LOCAL_FILE, File.class).toPath();
+        String container = exchange.getProperty("container", String.class);
+        String objectName = exchange.getProperty("objectName", String.class);
+        long size = Files.size(file);
+        Limits limits = exchange.getProperty(LargeObjects.CLUSTER_LIMITS, Limits.DEFAULTS, Limits.class);
+        long segmentSize = largeObjects.segmentSizeFor(size, limits);
+        String segmentContainer = LargeObjects.segmentContainer(container);
+        FileTime modified = Files.getLastModifiedTime(file);
+
+        MessageDigest whole = md5Digest();
+        List<Segment> segments = new ArrayList<>();
+        byte[] buffer = new byte[BUFFER];
+        try (InputStream in = Files.newInputStream(file)) {
+            long offset = 0;
+            do {
+                long length = segmentSize == 0 ? size - offset : Math.min(segmentSize, size - offset);
+                MessageDigest part = md5Digest();
+                for (long left = length; left > 0; ) {
+                    int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+                    if (n < 0) {
+                        throw new IOException(file + " became shorter while its checksums were computed");
+                    }
+                    whole.update(buffer, 0, n);
+                    part.update(buffer, 0, n);
+                    left -= n;
+                }
+                if (segmentSize > 0) {
+                    segments.add(new Segment(segments.size() + 1, segmentContainer,
+                            LargeObjects.segmentName(objectName, modified, size, segmentSize, segments.size()),
+                            file, offset, length, HexFormat.of().formatHex(part.digest())));
+                }
+                offset += length;
+            } while (offset < size);
+        }
+        exchange.setProperty(LOCAL_SIZE, size);
+        exchange.setProperty(LOCAL_MD5, HexFormat.of().formatHex(whole.digest()));
+        exchange.setProperty(LargeObjects.SEGMENTS, segments);
+        exchange.setProperty(LargeObjects.SEGMENT_CONTAINER, segmentContainer);
+        exchange.setProperty(LargeObjects.SLO_ETAG, segments.isEmpty() ? null : LargeObjects.sloEtag(segments));
+    }
+
+    @SuppressWarnings("unchecked")
     public void verifyStored(Exchange exchange) {
         Message message = exchange.getMessage();
         String object = exchange.getProperty("objectName") + " in container " + exchange.getProperty("container");
         long localSize = exchange.getProperty(LOCAL_SIZE, Long.class);
         String localMd5 = exchange.getProperty(LOCAL_MD5, String.class);
+        List<Segment> segments = exchange.getProperty(LargeObjects.SEGMENTS, List.class);
         Long storedSize = message.getHeader("Content-Length", Long.class);
         String storedEtag = unquote(message.getHeader("Etag", String.class));
+        boolean large = isStaticLargeObject(message);
         if (storedSize == null || storedSize != localSize) {
             throw new SwiftException("verification of " + object + " failed: Swift holds " + storedSize
                     + " bytes, the local file has " + localSize);
         }
-        if (!localMd5.equalsIgnoreCase(storedEtag)) {
-            throw new SwiftException("verification of " + object + " failed: Swift's MD5 " + storedEtag
-                    + " differs from the local file's " + localMd5);
+        if (segments.isEmpty()) {
+            if (large || !localMd5.equalsIgnoreCase(storedEtag)) {
+                throw new SwiftException("verification of " + object + " failed: Swift's MD5 " + storedEtag
+                        + (large ? " is a large object's" : "") + " differs from the local file's " + localMd5);
+            }
+            return;
+        }
+        String sloEtag = exchange.getProperty(LargeObjects.SLO_ETAG, String.class);
+        String keptMd5 = message.getHeader(LargeObjects.MD5_META, String.class);
+        if (!large || !sloEtag.equalsIgnoreCase(storedEtag)) {
+            throw new SwiftException("verification of " + object + " failed: expected a static large object of "
+                    + segments.size() + " segments with ETag " + sloEtag + ", Swift holds " + (large ? "one with ETag " + storedEtag : "a plain object"));
+        }
+        if (!localMd5.equalsIgnoreCase(keptMd5)) {
+            throw new SwiftException("verification of " + object + " failed: its " + LargeObjects.MD5_META + " is "
+                    + keptMd5 + ", the local file's MD5 " + localMd5);
         }
     }
 
+    /** Whether a HEAD or GET answer is a static large object's manifest (True in any case). */
+    static boolean isStaticLargeObject(Message message) {
+        return "true".equalsIgnoreCase(message.getHeader("X-Static-Large-Object", String.class));
+    }
+
+    /** The MD5 of a whole local file, in hex. */
     public static String md5(File file) throws IOException {
-        MessageDigest digest;
-        try {
-            digest = MessageDigest.getInstance("MD5");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-        byte[] buffer = new byte[1 << 16];
+        MessageDigest digest = md5Digest();
+        byte[] buffer = new byte[BUFFER];
         try (InputStream in = Files.newInputStream(file.toPath())) {
             for (int n; (n = in.read(buffer)) > 0; ) {
                 digest.update(buffer, 0, n);
             }
         }
         return HexFormat.of().formatHex(digest.digest());
+    }
+
+    static MessageDigest md5Digest() {
+        try {
+            return MessageDigest.getInstance("MD5");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     static String unquote(String etag) {

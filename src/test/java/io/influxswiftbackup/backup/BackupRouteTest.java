@@ -56,6 +56,7 @@ class BackupRouteTest {
         runtime = JobRuntime.startOnce(settings, Clock.fixed(Instant.parse("2016-06-11T23:55:00Z"), ZoneOffset.UTC));
         AdviceWith.adviceWith(runtime.context(), "backup", route -> {
             route.interceptSendToEndpoint("direct:swift-ensure-container").skipSendToOriginalEndpoint().to("mock:ensure");
+            route.interceptSendToEndpoint("direct:swift-cluster-limits").skipSendToOriginalEndpoint().to("mock:limits");
             route.interceptSendToEndpoint("direct:swift-list-page").skipSendToOriginalEndpoint()
                     .setBody(route.constant(List.of()));
             route.interceptSendToEndpoint("direct:swift-upload-verified").skipSendToOriginalEndpoint().to("mock:upload");

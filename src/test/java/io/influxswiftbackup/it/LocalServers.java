@@ -97,6 +97,11 @@ public class LocalServers implements BeforeAllCallback {
         }
     }
 
+    /** Runs {@code scripts/local-env COMMAND} on the servers the tests use (e.g. swift-stop, swift-start). */
+    public static void localEnv(String command) {
+        run(environment().base(), command);
+    }
+
     static Path script() {
         return Path.of("scripts", "local-env").toAbsolutePath();
     }

@@ -1,14 +1,17 @@
 package io.influxswiftbackup.it;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /** The runbook's own {@code swift} command (python-swiftclient), run against the local Swift. */
 public final class SwiftCli {
@@ -77,6 +80,24 @@ public final class SwiftCli {
         }
         assertEquals(0, result.exitCode(), "swift list " + container + ":\n" + result.output());
         return result.output().lines().filter(l -> !l.isBlank()).toList();
+    }
+
+    /**
+     * {@code D/shards/} holds exactly the files of {@code kept}, and the runbook's
+     * {@code swift download D -p D/shards/} returns each byte for byte.
+     */
+    public void assertHoldsExactly(Path scratch, String day, Path kept) throws IOException, InterruptedException {
+        List<String> files;
+        try (Stream<Path> entries = Files.list(kept)) {
+            files = entries.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+        String prefix = day + "/shards/";
+        assertEquals(files.stream().map(n -> prefix + n).toList(), run(scratch, "list", day, "-p", prefix));
+        Path downloads = Files.createDirectories(scratch.resolve("downloads-" + day));
+        run(downloads, "download", day, "-p", prefix);
+        for (String name : files) {
+            assertArrayEquals(Files.readAllBytes(kept.resolve(name)), Files.readAllBytes(downloads.resolve(prefix + name)), name);
+        }
     }
 
     private record Result(int exitCode, String output) {

@@ -22,6 +22,9 @@ public final class TestConfig {
         values.put("work.dir", dir.resolve("work").toString());
         values.put("dump.dir", dir.resolve("dump").toString());
         values.put("camel.main.name", "it-" + Long.toHexString(System.nanoTime()));
+        // Failing calls are retried as in production, but without its waits of seconds (fault tests set their own).
+        values.put("retry.initial-delay-ms", "20");
+        values.put("retry.max-delay-ms", "100");
         values.putAll(overrides);
         Properties properties = new Properties();
         properties.putAll(values);

@@ -1,0 +1,271 @@
+package io.influxswiftbackup.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.influxswiftbackup.app.JobRuntime;
+import io.influxswiftbackup.backup.BackupRun;
+import io.influxswiftbackup.config.Settings;
+import io.influxswiftbackup.http.RetryDelay;
+import io.influxswiftbackup.it.FaultProxy.Fault;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.AdviceWith;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Static large objects on the real Swift, with {@code swift.segment-size} lowered to 1 MiB and a
+ * database whose shard file is over 5 MiB (random values do not compress): the shard goes up in
+ * segments, the runbook's {@code swift download} returns it whole, and the restore reads it. Then
+ * what breaks a large upload half-way: a manifest Swift refuses, and the Swift proxy stopped between
+ * two segments, with and without starting again in time.
+ */
+@ExtendWith(LocalServers.class)
+class LargeObjectIT {
+
+    static final String DB = "slo_db";
+    static final long MIB = 1 << 20;
+    static final String ROUND_TRIP = "2016-11-01";
+    static final String MANIFEST_REFUSED = "2016-11-02";
+    static final String PROXY_STOPPED = "2016-11-03";
+    static final String PROXY_BACK = "2016-11-04";
+    static LocalServers.Environment env;
+    static SwiftCli swift;
+    static String production;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void writeAShardOfMoreThanFiveMib() throws Exception {
+        env = LocalServers.environment();
+        swift = new SwiftCli(env);
+        production = env.get("influx.production.url");
+        for (String day : List.of(ROUND_TRIP, MANIFEST_REFUSED, PROXY_STOPPED, PROXY_BACK)) {
+            swift.deleteContainers(day, day + "_segments");
+        }
+        InfluxHttp influx = new InfluxHttp(production);
+        influx.query(null, "DROP DATABASE " + DB);
+        influx.query(null, "CREATE DATABASE " + DB);
+        // One week (one shard group, from Monday) of 8 series every 6 s: 806,400 random doubles.
+        long start = Instant.parse("2016-10-17T00:00:00Z").toEpochMilli() * 1_000_000L;
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        StringBuilder lines = new StringBuilder();
+        for (long second = 0; second < 7 * 86_400; second += 6) {
+            for (int host = 0; host < 8; host++) {
+                lines.append("slo_check,host=h").append(host).append(" value=").append(random.nextDouble())
+                        .append(' ').append(start + second * 1_000_000_000L).append('\n');
+            }
+            if (lines.length() > 4_000_000) {
+                influx.write(DB, lines.toString());
+                lines.setLength(0);
+            }
+        }
+        influx.write(DB, lines.toString());
+    }
+
+    @Test
+    void aShardAboveTheSegmentSizeGoesUpAsAStaticLargeObjectComesBackWholeAndRestores() throws Exception {
+        Path kept = dir.resolve("kept");
+        try (JobRuntime runtime = JobRuntime.startOnce(settings(Map.of()), at(ROUND_TRIP + "T23:55:00Z"))) {
+            Exchange result = BackupIT.backupKeepingACopy(runtime, kept);
+            assertFalse(result.isFailed(), () -> "backup failed: " + result.getException());
+        }
+        Path shard = largest(kept);
+        long size = Files.size(shard);
+        assertTrue(size > 5 * MIB, "the shard must be above 5 MiB, it has " + size + " bytes");
+
+        // The runbook's commands: the manifest is listed with the other shards, and downloads whole.
+        swift.assertHoldsExactly(dir, ROUND_TRIP, kept);
+        String object = ROUND_TRIP + "/shards/" + shard.getFileName();
+        List<String> segments = swift.run(dir, "list", ROUND_TRIP + "_segments");
+        assertEquals((size + MIB - 1) / MIB, segments.size(), segments.toString());
+        assertTrue(segments.stream().allMatch(s -> s.matches(java.util.regex.Pattern.quote(object)
+                + "/slo/\\d+\\.\\d{6}/" + size + "/" + MIB + "/\\d{8}")), segments.toString());
+        String stat = String.join("\n", swift.run(dir, "stat", ROUND_TRIP, object));
+        assertTrue(stat.contains("Meta Md5: " + md5(shard)), stat);
+
+        // The restore reads it (verified against that MD5) and the intermediary holds every point.
+        try (JobRuntime runtime = JobRuntime.startOnce(settings(Map.of()), at("2016-11-02T00:15:00Z"))) {
+            Exchange restored = runtime.run("direct:restore", Map.of());
+            assertFalse(restored.isFailed(), () -> "restore failed: " + restored.getException());
+        }
+        assertEquals(summary(production), summary(env.get("influx.intermediary.url")));
+    }
+
+    @Test
+    void aManifestSwiftRefusesLeavesNoObjectAndItsSegmentsAreDeletedOrNamed() throws Exception {
+        URI swiftUrl = URI.create(env.get("swift.auth-url"));
+        try (FaultProxy proxy = FaultProxy.start(swiftUrl.getHost(), swiftUrl.getPort());
+             LogCapture log = new LogCapture("swift-upload-large-object")) {
+            // Breaks: Swift answers 503 to every manifest PUT of the day; the segments went up fine.
+            proxy.inject(Fault.ANSWER_503, 100, r -> r.path().contains("multipart-manifest=put"));
+            Map<String, String> throughProxy = Map.of("swift.storage-url", proxy.baseUrl() + "/v1/AUTH_test");
+            Exchange failed = backup(MANIFEST_REFUSED, throughProxy);
+            assertTrue(failed.isFailed());
+            assertTrue(failed.getException().getMessage().contains("503"), failed.getException().getMessage());
+            assertEquals(List.of(), swift.listIfPresent(MANIFEST_REFUSED + "_segments", MANIFEST_REFUSED), "its segments are deleted");
+            assertNoLargeObject(MANIFEST_REFUSED);
+            assertTrue(log.lines().stream().anyMatch(l -> l.contains("deleting its segments")), log.lines().toString());
+
+            // Breaks, besides: the segments' DELETEs are refused too. They stay, and the log says how to delete them.
+            proxy.inject(Fault.ANSWER_503, 100, r -> r.path().contains("multipart-manifest=put") || r.method().equals("DELETE"));
+            assertTrue(backup(MANIFEST_REFUSED, throughProxy).isFailed());
+            assertNoLargeObject(MANIFEST_REFUSED);
+            String orphans = log.await(l -> l.startsWith("ERROR Orphaned segments"), Duration.ofSeconds(5));
+            String command = orphans.substring(orphans.indexOf("swift delete "));
+            assertFalse(swift.listIfPresent(MANIFEST_REFUSED + "_segments", MANIFEST_REFUSED).isEmpty());
+            swift.run(dir, command.substring("swift ".length()).split(" "));
+            assertEquals(List.of(), swift.listIfPresent(MANIFEST_REFUSED + "_segments", MANIFEST_REFUSED), "the logged command deletes them");
+        }
+        assertEquals(2, runDirectories().size(), "both failed runs keep their files");
+    }
+
+    @Test
+    void theSwiftProxyStoppedBetweenTwoSegmentsFailsTheRunAndTheShardsStay() throws Exception {
+        // Breaks: the Swift proxy stops before the third segment and does not come back within the retries.
+        Map<String, String> fewRetries = Map.of("retry.max-retries", "2");
+        try (LogCapture log = new LogCapture("swift-upload-large-object")) {
+            Exchange failed;
+            try {
+                failed = backupStoppingSwiftAtSegment(PROXY_STOPPED, fewRetries, 3);
+            } finally {
+                LocalServers.localEnv("swift-start");
+            }
+            assertTrue(failed.isFailed());
+            assertTrue(failed.getException().getMessage().contains("onnect"), failed.getException().getMessage());
+            assertTrue(log.lines().stream().anyMatch(l -> l.startsWith("ERROR Orphaned segments")
+                    && l.contains("swift delete " + PROXY_STOPPED + "_segments --prefix " + PROXY_STOPPED + "/shards/")),
+                    log.lines().toString());
+        }
+        assertNoLargeObject(PROXY_STOPPED);
+        List<String> runs = runDirectories();
+        assertEquals(1, runs.size(), runs.toString());
+        Path run = dir.resolve("work").resolve(runs.get(0));
+        assertTrue(Files.size(largest(run)) > 5 * MIB, "the shard stays on disk, whole");
+
+        // The operator runs the day again once Swift is back.
+        Path kept = dir.resolve("kept");
+        try (JobRuntime runtime = JobRuntime.startOnce(settings(Map.of()), at(PROXY_STOPPED + "T23:59:00Z"))) {
+            BackupIT.keepACopy(runtime, kept);
+            Exchange again = runtime.run("direct:backup", Map.of(BackupRun.FORCE_HEADER, true));
+            assertFalse(again.isFailed(), () -> "second backup failed: " + again.getException());
+        }
+        swift.assertHoldsExactly(dir, PROXY_STOPPED, kept);
+    }
+
+    @Test
+    void theSwiftProxyStoppedBetweenTwoSegmentsAndStartedAgainIsRetriedThrough() throws Exception {
+        // Breaks: the Swift proxy stops before the third segment; it is started again once the tool retries.
+        Map<String, String> patient = Map.of("retry.max-retries", "10", "retry.initial-delay-ms", "200",
+                "retry.max-delay-ms", "1000");
+        Path kept = dir.resolve("kept");
+        Exchange result;
+        try (LogCapture log = new LogCapture(RetryDelay.class)) {
+            CompletableFuture<Void> restart = CompletableFuture.runAsync(() -> {
+                try {
+                    log.await(l -> l.contains("retry 1 of 10"), Duration.ofSeconds(60));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    LocalServers.localEnv("swift-start");
+                }
+            });
+            try (JobRuntime runtime = JobRuntime.startOnce(settings(patient), at(PROXY_BACK + "T23:55:00Z"))) {
+                BackupIT.keepACopy(runtime, kept);
+                stopSwiftBeforeSegment(runtime, 3);
+                result = runtime.run("direct:backup", Map.of());
+            } finally {
+                restart.get(90, TimeUnit.SECONDS);
+            }
+            assertTrue(log.lines().stream().anyMatch(l -> l.contains("swift-put-large-object: no answer (")),
+                    log.lines().toString());
+        }
+        assertFalse(result.isFailed(), () -> "backup failed: " + result.getException());
+        swift.assertHoldsExactly(dir, PROXY_BACK, kept);
+    }
+
+    private Exchange backupStoppingSwiftAtSegment(String day, Map<String, String> overrides, int segment) throws Exception {
+        try (JobRuntime runtime = JobRuntime.startOnce(settings(overrides), at(day + "T23:55:00Z"))) {
+            stopSwiftBeforeSegment(runtime, segment);
+            return runtime.run("direct:backup", Map.of());
+        }
+    }
+
+    /** Stops the Swift proxy (scripts/local-env swift-stop) just before segment {@code number} is sent, once. */
+    private static void stopSwiftBeforeSegment(JobRuntime runtime, int number) throws Exception {
+        AtomicBoolean stopped = new AtomicBoolean();
+        AdviceWith.adviceWith(runtime.context(), "swift-put-large-object", route -> route.interceptSendToEndpoint("http*")
+                .when(route.simple("${exchangeProperty.segment?.number()} == " + number))
+                .process(exchange -> {
+                    if (stopped.compareAndSet(false, true)) {
+                        LocalServers.localEnv("swift-stop");
+                    }
+                }));
+    }
+
+    private Exchange backup(String day, Map<String, String> overrides) throws Exception {
+        try (JobRuntime runtime = JobRuntime.startOnce(settings(overrides), at(day + "T23:55:00Z"))) {
+            return runtime.run("direct:backup", Map.of(BackupRun.FORCE_HEADER, true));
+        }
+    }
+
+    private Settings settings(Map<String, String> overrides) throws Exception {
+        Map<String, String> values = new HashMap<>(Map.of("influx.database", DB, "swift.segment-size", String.valueOf(MIB)));
+        values.putAll(overrides);
+        return TestConfig.settings(TestConfig.write(dir, env, values), env.get("swift.key"));
+    }
+
+    /** No object of the day is a large one: a manifest never went up, so nothing half-stored passes for the shard. */
+    private void assertNoLargeObject(String day) throws Exception {
+        List<String> listed = swift.listIfPresent(day, day + "/shards/");
+        assertTrue(listed.stream().noneMatch(n -> n.startsWith(day + "/shards/" + DB + ".")), "no shard object in " + listed);
+    }
+
+    private List<String> runDirectories() throws Exception {
+        return BackupIT.names(dir.resolve("work"));
+    }
+
+    private static Path largest(Path directory) throws Exception {
+        try (Stream<Path> files = Files.list(directory)) {
+            return files.max(java.util.Comparator.comparingLong(p -> p.toFile().length())).orElseThrow();
+        }
+    }
+
+    /** Count, smallest, largest and sum of every value of the database. */
+    private static String summary(String url) {
+        JsonNode row = InfluxSnapshot.query(url, DB, "SELECT count(value), min(value), max(value), sum(value) FROM slo_check")
+                .path("series").path(0).path("values").path(0);
+        return row.path(1).asLong() + " points, min " + row.path(2).asDouble() + ", max " + row.path(3).asDouble()
+                + ", sum " + Math.round(row.path(4).asDouble() * 1000) / 1000.0;
+    }
+
+    private static String md5(Path file) throws Exception {
+        java.security.MessageDigest md5 = java.security.MessageDigest.getInstance("MD5");
+        md5.update(Files.readAllBytes(file));
+        return java.util.HexFormat.of().formatHex(md5.digest());
+    }
+
+    static Clock at(String instant) {
+        return Clock.fixed(Instant.parse(instant), ZoneOffset.UTC);
+    }
+}
