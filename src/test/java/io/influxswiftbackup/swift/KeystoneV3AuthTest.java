@@ -9,12 +9,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import io.influxswiftbackup.it.TlsTerminatingProxy.SelfSigned;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,6 +30,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@link KeystoneV3Auth} against a JDK HttpServer that answers {@code POST /v3/auth/tokens} with a
@@ -56,7 +61,11 @@ class KeystoneV3AuthTest {
 
     @BeforeEach
     void serveKeystone() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        serve(HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0), "http");
+    }
+
+    private void serve(HttpServer created, String scheme) {
+        server = created;
         server.createContext("/v3/auth/tokens", exchange -> {
             try {
                 requests.add(JSON.readTree(exchange.getRequestBody()));
@@ -80,7 +89,7 @@ class KeystoneV3AuthTest {
             }
         });
         server.start();
-        authUrl = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/v3");
+        authUrl = URI.create(scheme + "://127.0.0.1:" + server.getAddress().getPort() + "/v3");
     }
 
     @AfterEach
@@ -89,9 +98,14 @@ class KeystoneV3AuthTest {
     }
 
     private KeystoneV3Auth auth(String region, String interfaceName, String storageUrl, String password, long renewBefore) {
+        return auth(HttpClient.newHttpClient(), region, interfaceName, storageUrl, password, renewBefore);
+    }
+
+    private KeystoneV3Auth auth(HttpClient http, String region, String interfaceName, String storageUrl, String password,
+                                long renewBefore) {
         return new KeystoneV3Auth(authUrl, new KeystoneV3Auth.Credentials("swiftuser", password, "Default", "swiftproj", "Default"),
                 new KeystoneV3Auth.Endpoint(region, interfaceName), storageUrl,
-                new SwiftAuth.Options(HttpClient.newHttpClient(), Duration.ofSeconds(10), Duration.ofSeconds(renewBefore), clock));
+                new SwiftAuth.Options(http, Duration.ofSeconds(10), Duration.ofSeconds(renewBefore), clock));
     }
 
     private KeystoneV3Auth auth(String region, String interfaceName) {
@@ -236,6 +250,24 @@ class KeystoneV3AuthTest {
         SwiftException e = assertThrows(SwiftException.class, () -> auth("RegionOne", "public").token());
 
         assertEquals("cannot reach Keystone at " + authUrl + ": connection refused", e.getMessage());
+    }
+
+    @Test
+    void overHttpsKeystoneIsTrustedThroughTheCaFileOnly(@TempDir Path certificates) throws IOException {
+        server.stop(0);
+        SelfSigned loopback = SelfSigned.forLoopback(certificates);
+        HttpsServer https = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        https.setHttpsConfigurator(new HttpsConfigurator(loopback.serverContext()));
+        serve(https, "https");
+
+        HttpClient jvmTrustOnly = HttpClient.newBuilder().sslContext(TrustedTls.sslContext(null)).build();
+        SwiftException refused = assertThrows(SwiftException.class,
+                () -> auth(jvmTrustOnly, "RegionOne", "public", null, PASSWORD, 120).token());
+        assertTrue(refused.getMessage().startsWith("TLS with Keystone at " + authUrl + " failed: "), refused.getMessage());
+        assertEquals(0, logins.get(), "no request may reach a server that is not trusted");
+
+        HttpClient caFile = HttpClient.newBuilder().sslContext(TrustedTls.sslContext(loopback.pem())).build();
+        assertEquals("gAAAAA-token-1", auth(caFile, "RegionOne", "public", null, PASSWORD, 120).token());
     }
 
     /** A clock the test moves. */
