@@ -45,8 +45,7 @@ public final class Services {
         Duration timeout = Duration.ofMillis(settings.getInt("swift.timeout-ms"));
         HttpClient http = HttpClient.newBuilder().sslContext(tls)
                 .connectTimeout(Duration.ofMillis(settings.getInt("swift.connect-timeout-ms"))).build();
-        SwiftAuth auth = new SwiftAuth(authUrl(settings), settings.get("swift.user"), settings.get("swift.key"),
-                settings.getOptional("swift.storage-url"), http, timeout, Clock.systemUTC());
+        SwiftAuth auth = SwiftLogin.create(settings, http, timeout, Clock.systemUTC());
         beans.put("swiftAuth", auth);
         beans.put("swiftPaths", new SwiftPaths(auth));
         beans.put("swiftListing", new SwiftListing());
@@ -107,7 +106,7 @@ public final class Services {
                 settings.get(prefix + "datadir"));
     }
 
-    private static String httpUrl(Settings settings, String key) {
+    static String httpUrl(Settings settings, String key) {
         String value = settings.get(key);
         try {
             URI uri = new URI(value);
@@ -128,14 +127,6 @@ public final class Services {
             throw new ConfigException("schedule.timezone: " + e.getMessage());
         }
         return zone;
-    }
-
-    private static URI authUrl(Settings settings) {
-        String version = settings.get("swift.auth-version");
-        if (!version.equals("1")) {
-            throw new ConfigException("swift.auth-version must be 1 (TempAuth); '" + version + "' is not supported");
-        }
-        return URI.create(httpUrl(settings, "swift.auth-url"));
     }
 
     private static Path optionalFile(Settings settings, String key) {

@@ -16,25 +16,28 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Swift TempAuth (v1.0) login. The token is cached, renewed a minute before it expires, and
+ * The Swift login the routes use (bean {@code swiftAuth}): a token and the account's storage URL.
+ * The session is cached, renewed {@code swift.renew-before-expiry-s} before its token expires, and
  * dropped by {@link #invalidate()} when Swift answers 401, so the next call logs in again.
+ * {@link TempAuth} (v1.0) and {@link KeystoneV3Auth} are the two ways to log in.
  */
-public class SwiftAuth {
+public abstract class SwiftAuth {
 
     private static final Logger LOG = LoggerFactory.getLogger(SwiftAuth.class);
-    private static final Duration RENEW_BEFORE_EXPIRY = Duration.ofSeconds(60);
+    public static final Duration DEFAULT_RENEW_BEFORE = Duration.ofSeconds(120);
 
-    private final URI authUrl;
-    private final String user;
-    private final String key;
-    private final String storageUrlOverride;
-    private final HttpClient http;
-    private final Duration timeout;
-    private final Clock clock;
+    protected final URI authUrl;
+    protected final String storageUrlOverride;
+    private final Options options;
     private Session session;
     private long logins;
+    private boolean warnedShortLife;
 
-    /** A logged-in session: token, the account's storage URL, and when the token expires. */
+    /** How to reach the auth service (the same TLS trust and timeouts as Swift), and when to renew. */
+    public record Options(HttpClient http, Duration timeout, Duration renewBefore, Clock clock) {
+    }
+
+    /** A logged-in session: token, the account's storage URL, and when the token expires (local clock). */
     public record Session(String token, String storageUrl, Instant expiresAt) {
         @Override
         public String toString() {
@@ -42,15 +45,10 @@ public class SwiftAuth {
         }
     }
 
-    public SwiftAuth(URI authUrl, String user, String key, String storageUrlOverride,
-                     HttpClient http, Duration timeout, Clock clock) {
+    protected SwiftAuth(URI authUrl, String storageUrlOverride, Options options) {
         this.authUrl = authUrl;
-        this.user = user;
-        this.key = key;
         this.storageUrlOverride = storageUrlOverride;
-        this.http = http;
-        this.timeout = timeout;
-        this.clock = clock;
+        this.options = options;
     }
 
     public String token() {
@@ -71,59 +69,56 @@ public class SwiftAuth {
     }
 
     public synchronized Session session() {
-        if (session == null || clock.instant().isAfter(session.expiresAt().minus(RENEW_BEFORE_EXPIRY))) {
-            session = login();
+        if (session == null || options.clock().instant().isAfter(session.expiresAt().minus(options.renewBefore()))) {
+            Instant requested = options.clock().instant();
+            session = login(requested);
             logins++;
+            Duration life = Duration.between(requested, session.expiresAt());
+            if (life.compareTo(options.renewBefore()) <= 0 && !warnedShortLife) {
+                warnedShortLife = true;
+                LOG.warn("The token is valid for {} s, not longer than swift.renew-before-expiry-s ({} s): every Swift request logs in again",
+                        life.toSeconds(), options.renewBefore().toSeconds());
+            }
         }
         return session;
     }
 
-    private Session login() {
-        HttpRequest request = HttpRequest.newBuilder(authUrl).timeout(timeout)
-                .header("X-Auth-User", user).header("X-Auth-Key", key).GET().build();
-        HttpResponse<Void> response;
+    /** Logs in; {@code requested} is the local time the login started (the token's life counts from it). */
+    protected abstract Session login(Instant requested);
+
+    /** Sends a login request; a transport failure becomes one line naming {@code service} and the auth URL. */
+    protected final <T> HttpResponse<T> send(HttpRequest.Builder request, HttpResponse.BodyHandler<T> body, String service) {
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.discarding());
+            return options.http().send(request.timeout(options.timeout()).build(), body);
         } catch (ConnectException e) {
-            throw new SwiftUnavailableException("cannot reach Swift at " + authUrl + ": connection refused", e);
+            throw new SwiftUnavailableException("cannot reach " + service + " at " + authUrl + ": connection refused", e);
         } catch (HttpTimeoutException e) {
-            throw new SwiftUnavailableException("Swift at " + authUrl + " did not answer within " + timeout.toSeconds() + " s", e);
+            throw new SwiftUnavailableException(service + " at " + authUrl + " did not answer within " + options.timeout().toSeconds() + " s", e);
         } catch (SSLException e) {
-            throw new SwiftException("TLS with Swift at " + authUrl + " failed: " + e.getMessage(), e);
+            throw new SwiftException("TLS with " + service + " at " + authUrl + " failed: " + e.getMessage(), e);
         } catch (IOException e) {
-            throw new SwiftUnavailableException("cannot reach Swift at " + authUrl + ": " + describe(e), e);
+            throw new SwiftUnavailableException("cannot reach " + service + " at " + authUrl + ": " + describe(e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new SwiftException("interrupted while logging in to Swift", e);
+            throw new SwiftException("interrupted while logging in to " + service, e);
         }
-        int status = response.statusCode();
-        if (status == 401 || status == 403) {
-            throw new SwiftException("Swift at " + authUrl + " refused user '" + user + "' (" + status
-                    + "): check swift.user and swift.key");
-        }
-        if (status == 408 || status == 429 || status == 498 || status / 100 == 5) {
-            throw new SwiftUnavailableException("Swift login at " + authUrl + " answered " + status
-                    + response.headers().firstValue("X-Trans-Id").map(id -> " (X-Trans-Id " + id + ")").orElse(""));
-        }
-        if (status / 100 != 2) {
-            throw new SwiftException("Swift login at " + authUrl + " answered " + status);
-        }
-        String token = header(response, "X-Auth-Token")
-                .orElseThrow(() -> new SwiftException("Swift login at " + authUrl + " returned no X-Auth-Token"));
-        String storageUrl = storageUrlOverride != null ? storageUrlOverride : header(response, "X-Storage-Url")
-                .orElseThrow(() -> new SwiftException("Swift login at " + authUrl + " returned no X-Storage-Url"));
-        long lifeSeconds = header(response, "X-Auth-Token-Expires").map(Long::parseLong).orElse(3600L);
-        Instant expiresAt = clock.instant().plusSeconds(lifeSeconds);
-        LOG.info("Logged in to Swift as {} (storage URL {}, token valid for {} s)", user, storageUrl, lifeSeconds);
-        return new Session(token, stripTrailingSlash(storageUrl), expiresAt);
     }
 
-    private static Optional<String> header(HttpResponse<?> response, String name) {
+    protected static Optional<String> header(HttpResponse<?> response, String name) {
         return response.headers().firstValue(name).map(String::strip).filter(v -> !v.isEmpty());
     }
 
-    private static String stripTrailingSlash(String url) {
+    protected static String stripTrailingSlash(String url) {
         return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+
+    /** 408, 429, 498 and 5xx from a login are passing troubles: the error policy retries them. */
+    protected static void requireAvailable(HttpResponse<?> response, String what) {
+        int status = response.statusCode();
+        if (status == 408 || status == 429 || status == 498 || status / 100 == 5) {
+            throw new SwiftUnavailableException(what + " answered " + status
+                    + response.headers().firstValue("X-Trans-Id").map(id -> " (X-Trans-Id " + id + ")").orElse(""));
+        }
     }
 
     private static String describe(IOException e) {

@@ -79,7 +79,7 @@ public class LocalServers implements BeforeAllCallback {
         return new Environment(base, readProperties(file), readShell(base.resolve("local-env.sh")));
     }
 
-    private static void run(Path base, String command) {
+    static void run(Path base, String command) {
         try {
             ProcessBuilder builder = new ProcessBuilder(script().toString(), command)
                     .inheritIO().redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
@@ -106,7 +106,7 @@ public class LocalServers implements BeforeAllCallback {
         return Path.of("scripts", "local-env").toAbsolutePath();
     }
 
-    private static Map<String, String> readProperties(Path file) {
+    static Map<String, String> readProperties(Path file) {
         Properties properties = new Properties();
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             properties.load(reader);
@@ -118,7 +118,7 @@ public class LocalServers implements BeforeAllCallback {
         return map;
     }
 
-    private static Map<String, String> readShell(Path file) {
+    static Map<String, String> readShell(Path file) {
         Map<String, String> map = new TreeMap<>();
         try {
             for (String line : Files.readAllLines(file)) {

@@ -13,7 +13,11 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-/** The runbook's own {@code swift} command (python-swiftclient), run against the local Swift. */
+/**
+ * The runbook's own {@code swift} command (python-swiftclient), run against the local Swift: with
+ * TempAuth (ST_AUTH, ST_USER, ST_KEY), or with Keystone v3 (OS_AUTH_URL, OS_USERNAME, ...) when the
+ * environment's config says {@code swift.auth-version=3}.
+ */
 public final class SwiftCli {
 
     private final LocalServers.Environment env;
@@ -28,11 +32,15 @@ public final class SwiftCli {
      */
     public void deleteContainers(String... containers) throws IOException, InterruptedException {
         java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-        java.net.http.HttpResponse<Void> login = http.send(java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create(env.shellVar("ST_AUTH"))).header("X-Auth-User", env.shellVar("ST_USER"))
-                .header("X-Auth-Key", env.shellVar("ST_KEY")).build(), java.net.http.HttpResponse.BodyHandlers.discarding());
-        String token = login.headers().firstValue("X-Auth-Token").orElseThrow();
-        String storage = login.headers().firstValue("X-Storage-Url").orElseThrow();
+        // `swift auth` prints: export OS_STORAGE_URL=... and export OS_AUTH_TOKEN=...
+        java.util.Map<String, String> login = new java.util.HashMap<>();
+        for (String line : run(Path.of("."), "auth")) {
+            String[] parts = line.replaceFirst("^export ", "").split("=", 2);
+            login.put(parts[0], parts.length > 1 ? parts[1].replaceAll("^'|'$", "") : "");
+        }
+        String token = login.get("OS_AUTH_TOKEN");
+        String storage = login.get("OS_STORAGE_URL");
+        assertTrue(token != null && storage != null, "swift auth printed " + login.keySet());
         for (String container : containers) {
             String containerUrl = storage + "/" + encode(container);
             while (true) {
@@ -103,15 +111,26 @@ public final class SwiftCli {
     private record Result(int exitCode, String output) {
     }
 
+    private java.util.Map<String, String> cliEnvironment() {
+        if ("3".equals(env.properties().get("swift.auth-version"))) {
+            java.util.Map<String, String> v3 = new java.util.TreeMap<>(java.util.Map.of("ST_AUTH_VERSION", "3"));
+            for (String name : List.of("OS_AUTH_URL", "OS_USERNAME", "OS_PASSWORD", "OS_USER_DOMAIN_NAME", "OS_PROJECT_NAME",
+                    "OS_PROJECT_DOMAIN_NAME", "OS_REGION_NAME")) {
+                v3.put(name, env.shellVar(name));
+            }
+            return v3;
+        }
+        return java.util.Map.of("ST_AUTH", env.shellVar("ST_AUTH"), "ST_USER", env.shellVar("ST_USER"),
+                "ST_KEY", env.shellVar("ST_KEY"), "ST_AUTH_VERSION", "1.0");
+    }
+
     private Result exec(Path dir, String... args) throws IOException, InterruptedException {
         List<String> command = new java.util.ArrayList<>(List.of("/usr/bin/swift"));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
                 .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-        builder.environment().put("ST_AUTH", env.shellVar("ST_AUTH"));
-        builder.environment().put("ST_USER", env.shellVar("ST_USER"));
-        builder.environment().put("ST_KEY", env.shellVar("ST_KEY"));
-        builder.environment().put("ST_AUTH_VERSION", "1.0");
+        builder.environment().keySet().removeIf(k -> k.startsWith("ST_") || k.startsWith("OS_"));
+        builder.environment().putAll(cliEnvironment());
         Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!process.waitFor(60, TimeUnit.SECONDS)) {

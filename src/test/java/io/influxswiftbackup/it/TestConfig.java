@@ -15,10 +15,14 @@ public final class TestConfig {
     private TestConfig() {
     }
 
-    /** Writes the file (without swift.key: tests pass it through the environment) and returns it. */
+    /**
+     * Writes the file (without swift.key or swift.password: tests pass them through the environment) and
+     * returns it. With {@link LocalKeystone#environment()} as {@code env}, the config logs in through Keystone v3.
+     */
     public static Path write(Path dir, LocalServers.Environment env, Map<String, String> overrides) throws IOException {
         Map<String, String> values = new TreeMap<>(env.properties());
         values.remove("swift.key");
+        values.remove("swift.password");
         values.put("work.dir", dir.resolve("work").toString());
         values.put("dump.dir", dir.resolve("dump").toString());
         values.put("camel.main.name", "it-" + Long.toHexString(System.nanoTime()));

@@ -92,7 +92,7 @@ class TrustedTlsTest {
     private static SwiftAuth auth(URI authUrl, String key, Path caFile) {
         SSLContext tls = TrustedTls.sslContext(caFile);
         HttpClient http = HttpClient.newBuilder().sslContext(tls).connectTimeout(Duration.ofSeconds(5)).build();
-        return new SwiftAuth(authUrl, USER, key, null, http, Duration.ofSeconds(10), CLOCK);
+        return new TempAuth(authUrl, USER, key, null, new SwiftAuth.Options(http, Duration.ofSeconds(10), SwiftAuth.DEFAULT_RENEW_BEFORE, CLOCK));
     }
 
     @Test
