@@ -64,6 +64,16 @@ public abstract class SwiftAuth {
         return logins;
     }
 
+    /**
+     * Drops the session only if Swift rejected the token it still holds: when several transfers
+     * get 401 for the same old token at once, the first one logs in again and the others use its token.
+     */
+    public synchronized void invalidate(String rejectedToken) {
+        if (session != null && session.token().equals(rejectedToken)) {
+            session = null;
+        }
+    }
+
     public synchronized void invalidate() {
         session = null;
     }

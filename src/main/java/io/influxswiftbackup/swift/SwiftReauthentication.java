@@ -18,7 +18,7 @@ public class SwiftReauthentication implements Processor {
     @Override
     public void process(Exchange exchange) {
         LOG.warn("Swift answered 401 (token expired or revoked); logging in again and retrying once");
-        auth.invalidate();
+        auth.invalidate(exchange.getMessage().getHeader("X-Auth-Token", String.class));
         exchange.getMessage().setHeader("X-Auth-Token", auth.token());
     }
 }
