@@ -1,9 +1,7 @@
 package io.influxswiftbackup.app;
 
 import io.influxswiftbackup.backup.BackupRun;
-import io.influxswiftbackup.config.ConfigException;
 import io.influxswiftbackup.config.Settings;
-import io.influxswiftbackup.day.Day;
 import io.influxswiftbackup.dump.DumpRun;
 import io.influxswiftbackup.influx.ExecChecks;
 import io.influxswiftbackup.influx.InfluxChecks;
@@ -18,9 +16,7 @@ import io.influxswiftbackup.swift.SwiftReauthentication;
 import io.influxswiftbackup.swift.TrustedTls;
 import io.influxswiftbackup.swift.UploadCheck;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.net.http.HttpClient;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -28,7 +24,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
 
-/** The Java beans the YAML routes call, built from the settings; the registry names are the routes' refs. */
+/**
+ * The Java beans the YAML routes call, built from settings that {@link io.influxswiftbackup.config.ConfigCheck}
+ * has checked; the registry names are the routes' refs.
+ */
 public final class Services {
 
     private Services() {
@@ -36,13 +35,13 @@ public final class Services {
 
     public static Map<String, Object> create(Settings settings, Clock clock) {
         Map<String, Object> beans = new LinkedHashMap<>();
-        Path caFile = optionalFile(settings, "swift.ca-file");
-        SSLContext tls = TrustedTls.sslContext(caFile);
+        String caFile = settings.getOptional("swift.ca-file");
+        SSLContext tls = TrustedTls.sslContext(caFile == null ? null : Path.of(caFile));
         Duration timeout = Duration.ofMillis(settings.getInt("swift.timeout-ms"));
         HttpClient http = HttpClient.newBuilder().sslContext(tls)
                 .connectTimeout(Duration.ofMillis(settings.getInt("swift.connect-timeout-ms"))).build();
-        SwiftAuth auth = new SwiftAuth(authUrl(settings), settings.get("swift.user"), settings.get("swift.key"),
-                settings.getOptional("swift.storage-url"), http, timeout, Clock.systemUTC());
+        SwiftAuth auth = new SwiftAuth(URI.create(url(settings, "swift.auth-url")), settings.get("swift.user"),
+                settings.getOptional("swift.key"), settings.getOptional("swift.storage-url"), http, timeout, Clock.systemUTC());
         beans.put("swiftAuth", auth);
         beans.put("swiftPaths", new SwiftPaths(auth));
         beans.put("swiftListing", new SwiftListing());
@@ -50,8 +49,9 @@ public final class Services {
         beans.put("uploadCheck", new UploadCheck());
         beans.put("swiftTls", TrustedTls.camelParameters(tls));
         beans.put("clock", clock);
-        String timezone = timezone(settings);
+        String timezone = settings.get("schedule.timezone");
         Path workDir = Path.of(settings.get("work.dir"));
+        Path dumpDir = Path.of(settings.get("dump.dir"));
         beans.put("backupRun", new BackupRun(workDir, timezone, clock, settings.get("backup.format")));
         beans.put("downloadCheck", new DownloadCheck());
         beans.put("execChecks", new ExecChecks());
@@ -60,74 +60,28 @@ public final class Services {
                 Path.of(settings.get("influx.intermediary.datadir")), Path.of(settings.get("influx.intermediary.waldir")));
         beans.put("shardsOnDisk", new ShardsOnDisk(settings.getInt("restore.start-timeout-ms")));
         beans.put("intermediaryDirs", intermediaryDirs);
-        beans.put("restoreRun", new RestoreRun(workDir, Path.of(settings.get("dump.dir")), timezone, clock,
-                settings.get("influx.database"), target(settings, "intermediary", "restore-host"),
-                target(settings, "production", "backup-host"),
+        RestoreRun.Target intermediary = target(settings, "intermediary", "restore-host");
+        beans.put("restoreRun", new RestoreRun(workDir, dumpDir, timezone, clock,
+                settings.get("influx.database"), intermediary, target(settings, "production", "backup-host"),
                 settings.get("influx.intermediary.stop-command"), settings.get("influx.intermediary.start-command"),
                 intermediaryDirs));
-        RestoreRun.Target intermediary = target(settings, "intermediary", "restore-host");
-        beans.put("dumpRun", new DumpRun(Path.of(settings.get("dump.dir")), timezone, clock, settings.getInt("dump.lag-days"),
+        beans.put("dumpRun", new DumpRun(dumpDir, timezone, clock, settings.getInt("dump.lag-days"),
                 settings.get("dump.measurements"), settings.get("influx.database"),
-                settings.getOptional("dump.retention-policy"), positive(settings, "dump.page-size"),
+                settings.getOptional("dump.retention-policy"), settings.getInt("dump.page-size"),
                 intermediary.url(), intermediary.authorization()));
         return beans;
     }
 
-    private static int positive(Settings settings, String key) {
-        int value = settings.getInt(key);
-        if (value <= 0) {
-            throw new ConfigException(key + " must be above 0, not " + value);
-        }
-        return value;
-    }
-
     private static RestoreRun.Target target(Settings settings, String name, String rpcKey) {
         String prefix = "influx." + name + ".";
-        return new RestoreRun.Target(name, httpUrl(settings, prefix + "url"), settings.get(prefix + rpcKey),
+        return new RestoreRun.Target(name, url(settings, prefix + "url"), settings.get(prefix + rpcKey),
                 InfluxChecks.basicAuth(settings.getOptional(prefix + "user"), settings.getOptional(prefix + "password")),
                 settings.get(prefix + "datadir"));
     }
 
-    private static String httpUrl(Settings settings, String key) {
+    /** A checked http(s) URL, without a trailing slash. */
+    private static String url(Settings settings, String key) {
         String value = settings.get(key);
-        try {
-            URI uri = new URI(value);
-            if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
-                throw new URISyntaxException(value, "not an http or https URL");
-            }
-            return value.endsWith("/") ? value.substring(0, value.length() - 1) : value;
-        } catch (URISyntaxException e) {
-            throw new ConfigException(key + " '" + value + "' is not an http(s) URL");
-        }
-    }
-
-    private static String timezone(Settings settings) {
-        String zone = settings.get("schedule.timezone");
-        try {
-            Day.zone(zone);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException("schedule.timezone: " + e.getMessage());
-        }
-        return zone;
-    }
-
-    private static URI authUrl(Settings settings) {
-        String version = settings.get("swift.auth-version");
-        if (!version.equals("1")) {
-            throw new ConfigException("swift.auth-version must be 1 (TempAuth); '" + version + "' is not supported");
-        }
-        return URI.create(httpUrl(settings, "swift.auth-url"));
-    }
-
-    private static Path optionalFile(Settings settings, String key) {
-        String value = settings.getOptional(key);
-        if (value == null) {
-            return null;
-        }
-        Path path = Path.of(value);
-        if (!Files.isReadable(path)) {
-            throw new ConfigException(key + " " + value + " is not a readable file");
-        }
-        return path;
+        return value.endsWith("/") ? value.substring(0, value.length() - 1) : value;
     }
 }

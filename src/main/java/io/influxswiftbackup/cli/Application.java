@@ -1,14 +1,15 @@
 package io.influxswiftbackup.cli;
 
+import io.influxswiftbackup.app.Failures;
 import io.influxswiftbackup.app.JobRuntime;
+import io.influxswiftbackup.app.LogLevels;
+import io.influxswiftbackup.config.ConfigCheck;
 import io.influxswiftbackup.config.Settings;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
-import org.apache.logging.log4j.Level;
-import org.apache.logging.log4j.core.config.Configurator;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -20,9 +21,6 @@ import picocli.CommandLine.ScopeType;
         subcommands = {RunCommand.class, BackupCommand.class, RestoreCommand.class, DumpCommand.class, ListCommand.class},
         footer = {"", "Exit status: 0 done, 1 the job failed, 2 bad usage or configuration."})
 public class Application {
-
-    public static final int FAILED = 1;
-    public static final int USAGE = 2;
 
     @Option(names = "--config", scope = ScopeType.INHERIT, paramLabel = "FILE",
             description = "Properties file to read instead of ./application.properties.")
@@ -58,26 +56,30 @@ public class Application {
         return commandLine.execute(args);
     }
 
-    Settings settings() {
-        if (debug) {
-            Configurator.setLevel("io.influxswiftbackup", Level.DEBUG);
-        }
+    private boolean quiet;
+
+    /**
+     * The settings, checked (every key; swift.key too when {@code needsSwiftKey}), with the log levels
+     * they name applied. A problem stops here, before anything starts.
+     */
+    Settings settings(boolean needsSwiftKey) {
         Path file = config;
         if (file == null && Files.isRegularFile(Path.of("application.properties"))) {
             file = Path.of("application.properties");
         }
-        return Settings.load(file, environment);
+        Settings settings = Settings.load(file, environment);
+        ConfigCheck.validate(settings, needsSwiftKey);
+        LogLevels.apply(settings, debug, quiet);
+        return settings;
     }
 
     /** For commands whose output is their answer (list, --dry-run): only warnings and errors are logged. */
     void quiet() {
-        if (!debug) {
-            Configurator.setRootLevel(Level.WARN);
-        }
+        quiet = true;
     }
 
     JobRuntime startOnce() throws Exception {
-        return JobRuntime.startOnce(settings(), clock);
+        return JobRuntime.startOnce(settings(true), clock);
     }
 
 }

@@ -14,7 +14,7 @@ class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        JobRuntime.runScheduled(app.settings(), app.clock);
+        JobRuntime.runScheduled(app.settings(true), app.clock);
         return 0;
     }
 }

@@ -61,14 +61,15 @@ public class DumpRun {
         this.pageSize = pageSize;
     }
 
-    static List<String> parseList(String commaList) {
+    /** The measurements of a comma list; fails on a name that would leave the dump directory. */
+    public static List<String> parseList(String commaList) {
         List<String> names = Arrays.stream(commaList.split(",")).map(String::strip).filter(n -> !n.isEmpty()).toList();
         names.forEach(DumpRun::requireSafeName);
         return names;
     }
 
     /** A measurement name becomes part of a file and object name: nothing that leaves dump.dir or D/influxdb/. */
-    static void requireSafeName(String measurement) {
+    public static void requireSafeName(String measurement) {
         if (measurement.isEmpty() || measurement.contains("/") || measurement.contains("\0") || measurement.contains("..")) {
             throw new IllegalArgumentException("measurement name '" + measurement
                     + "' cannot be dumped: it would leave the dump directory or the object prefix ('/', '..' or NUL)");

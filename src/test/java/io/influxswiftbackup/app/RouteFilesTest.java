@@ -1,0 +1,80 @@
+package io.influxswiftbackup.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.influxswiftbackup.config.ConfigException;
+import io.influxswiftbackup.config.Settings;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Where the routes are read from, and the one line that names a broken route file when the process starts. */
+class RouteFilesTest {
+
+    @TempDir
+    Path dir;
+
+    private Path routesCopy(Path parent) throws IOException {
+        Path routes = Files.createDirectories(parent.resolve("routes"));
+        for (Path file : RouteFiles.yamlFiles(Path.of("routes"))) {
+            Files.copy(file, routes.resolve(file.getFileName()));
+        }
+        return routes;
+    }
+
+    @Test
+    void routesDirThenTheWorkingDirectoryThenNextToTheJar() throws IOException {
+        Path cwd = Files.createDirectories(dir.resolve("cwd"));
+        Path jar = Files.createDirectories(dir.resolve("opt"));
+        Path nextToJar = routesCopy(jar);
+        assertEquals(nextToJar, RouteFiles.folder(null, cwd, jar));
+        Path inCwd = routesCopy(cwd);
+        assertEquals(inCwd, RouteFiles.folder(null, cwd, jar));
+        assertEquals(nextToJar, RouteFiles.folder("../opt/routes", cwd, jar), "routes.dir, relative to the working directory");
+    }
+
+    @Test
+    void noRoutesFolderOrAnEmptyOneIsAConfigurationError() throws IOException {
+        Path cwd = Files.createDirectories(dir.resolve("cwd"));
+        ConfigException none = assertThrows(ConfigException.class, () -> RouteFiles.folder(null, cwd, dir));
+        assertEquals("routes.dir is not set and there is no routes folder in " + cwd + " nor next to the jar in " + dir,
+                none.getMessage());
+        Path empty = Files.createDirectories(dir.resolve("empty"));
+        ConfigException nothing = assertThrows(ConfigException.class, () -> RouteFiles.folder(empty.toString(), cwd, null));
+        assertEquals("routes.dir " + empty + " holds no *.yaml file", nothing.getMessage());
+    }
+
+    private ConfigException startWith(Path routes) throws IOException {
+        Path config = Files.writeString(dir.resolve("app.properties"), String.join("\n", "routes.dir=" + routes,
+                "swift.key=unused", "work.dir=" + dir.resolve("work"), "camel.main.name=routes-" + System.nanoTime(), ""));
+        Settings settings = Settings.load(config, Map.of());
+        return assertThrows(ConfigException.class, () -> JobRuntime.startOnce(settings, Clock.systemUTC()).close());
+    }
+
+    @Test
+    void aYamlErrorStopsTheStartNamingFileAndLine() throws IOException {
+        Path routes = routesCopy(dir);
+        Path backup = routes.resolve("backup.yaml");
+        Files.writeString(backup, Files.readString(backup).replace("            message: \"Backup for day ${exchangeProperty.container}: influxd",
+                "            mesage: \"Backup for day ${exchangeProperty.container}: influxd"));
+        Exception failure = startWith(routes);
+        assertEquals("routes: " + backup + ", line 29, column 21: Unsupported field: mesage", failure.getMessage());
+        assertEquals(2, Failures.exitCode(failure));
+    }
+
+    @Test
+    void aCamelErrorStopsTheStartNamingTheRouteAndItsFile() throws IOException {
+        Path routes = routesCopy(dir);
+        Path backup = routes.resolve("backup.yaml");
+        Files.writeString(backup, Files.readString(backup).replace("uri: direct:swift-ensure-container", "uri: nosuch:thing"));
+        Exception failure = startWith(routes);
+        assertEquals("routes: " + backup + ", line 51 (route backup): No endpoint could be found for: nosuch://thing, please"
+                + " check your classpath contains the needed Camel component jar.", failure.getMessage());
+        assertEquals(2, Failures.exitCode(failure));
+    }
+}
