@@ -4,33 +4,99 @@ import io.influxswiftbackup.config.ConfigCheck;
 import io.influxswiftbackup.config.ConfigException;
 import io.influxswiftbackup.config.Secrets;
 import io.influxswiftbackup.config.Settings;
+import io.influxswiftbackup.monitor.JobMonitor;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The Camel Main process: the YAML routes of the routes folder, the beans of {@link Services}, the
- * settings as property placeholders (secrets excepted: no route needs one). Either runs the schedule
- * until stopped, or starts without firing any trigger to run one job and stop.
+ * settings as property placeholders (secrets excepted: no route needs one), the job monitor. Either
+ * the daemon, which runs the schedule until stopped, or a process that starts without firing any
+ * trigger to run one job and stop.
  */
 public final class JobRuntime implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(JobRuntime.class);
 
-    private final Main main;
+    /** One job from the command line (no trigger fires), or the scheduled daemon. */
+    public enum Mode { ONCE, DAEMON }
 
-    private JobRuntime(Main main) {
+    private final Main main;
+    private final Path routes;
+    private final JobMonitor monitor;
+
+    private JobRuntime(Main main, Path routes, JobMonitor monitor) {
         this.main = main;
+        this.routes = routes;
+        this.monitor = monitor;
+    }
+
+    static JobRuntime configure(Settings settings, Clock clock, Mode mode) {
+        ConfigCheck.validate(settings, true);
+        LOG.info("Configuration (environment > config file > default):");
+        settings.describe().forEach(line -> LOG.info("  {}", line));
+        Path routes = RouteFiles.folder(settings);
+        Map<String, Object> beans = Services.create(settings, clock);
+        JobMonitor monitor = (JobMonitor) beans.get(Services.JOB_MONITOR);
+        Main main = new Main();
+        settings.asMap().forEach((key, value) -> {
+            if (!Secrets.isSecret(key)) {
+                main.addOverrideProperty(key, value);
+            }
+        });
+        main.addOverrideProperty("camel.main.routesIncludePattern", "file:" + routes + "/" + RouteFiles.PATTERN);
+        if (settings.getOptional("swift.ca-file") != null) {
+            main.addOverrideProperty("camel.component.http.sslContextParameters", "#swiftTls");
+            main.addOverrideProperty("camel.component.https.sslContextParameters", "#swiftTls");
+        }
+        if (mode == Mode.ONCE) {
+            main.addOverrideProperty("camel.component.quartz.autoStartScheduler", "false");
+        }
+        beans.forEach(main::bind);
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void afterStart(BaseMainSupport started) {
+                monitor.registerMBeans();
+            }
+
+            @Override
+            public void afterStop(BaseMainSupport stopped) {
+                monitor.unregisterMBeans();
+            }
+        });
+        return new JobRuntime(main, routes, monitor);
+    }
+
+    /** Starts without the scheduler, for one job run from the command line or a test. */
+    public static JobRuntime startOnce(Settings settings, Clock clock) throws Exception {
+        return start(settings, clock, Mode.ONCE);
+    }
+
+    /** Starts in the given mode and returns at once (a test's daemon). */
+    public static JobRuntime start(Settings settings, Clock clock, Mode mode) throws Exception {
+        JobRuntime runtime = configure(settings, clock, mode);
+        runtime.starting(runtime.main::start);
+        runtime.monitor.registerMBeans();
+        return runtime;
+    }
+
+    /** The daemon: runs the schedule until the process is told to stop. */
+    public static void runDaemon(Settings settings, Clock clock) throws Exception {
+        JobRuntime runtime = configure(settings, clock, Mode.DAEMON);
+        runtime.starting(runtime.main::run);
     }
 
     /** Runs {@code start}; a route file Camel cannot load or start becomes a one-line configuration error. */
-    static void starting(Path routes, Starter start) throws Exception {
+    private void starting(Starter start) throws Exception {
         try {
             start.run();
         } catch (Exception e) {
@@ -43,48 +109,16 @@ public final class JobRuntime implements AutoCloseable {
     }
 
     @FunctionalInterface
-    interface Starter {
+    private interface Starter {
         void run() throws Exception;
-    }
-
-    public static Main configure(Settings settings, Clock clock, boolean schedule) {
-        ConfigCheck.validate(settings, true);
-        LOG.info("Configuration (environment > config file > default):");
-        settings.describe().forEach(line -> LOG.info("  {}", line));
-        Path routes = RouteFiles.folder(settings);
-        Map<String, Object> beans = Services.create(settings, clock);
-        Main main = new Main();
-        settings.asMap().forEach((key, value) -> {
-            if (!Secrets.isSecret(key)) {
-                main.addOverrideProperty(key, value);
-            }
-        });
-        main.addOverrideProperty("camel.main.routesIncludePattern", "file:" + routes + "/" + RouteFiles.PATTERN);
-        if (settings.getOptional("swift.ca-file") != null) {
-            main.addOverrideProperty("camel.component.http.sslContextParameters", "#swiftTls");
-            main.addOverrideProperty("camel.component.https.sslContextParameters", "#swiftTls");
-        }
-        if (!schedule) {
-            main.addOverrideProperty("camel.component.quartz.autoStartScheduler", "false");
-        }
-        beans.forEach(main::bind);
-        return main;
-    }
-    /** Starts without the scheduler, for one job run from the command line or a test. */
-    public static JobRuntime startOnce(Settings settings, Clock clock) throws Exception {
-        Main main = configure(settings, clock, false);
-        starting(RouteFiles.folder(settings), main::start);
-        return new JobRuntime(main);
-    }
-
-    /** Runs the schedule until the process is told to stop. */
-    public static void runScheduled(Settings settings, Clock clock) throws Exception {
-        Main main = configure(settings, clock, true);
-        starting(RouteFiles.folder(settings), main::run);
     }
 
     public CamelContext context() {
         return main.getCamelContext();
+    }
+
+    public JobMonitor monitor() {
+        return monitor;
     }
 
     /** Sends one exchange to a job's endpoint and returns it, failed or not. */
@@ -112,5 +146,6 @@ public final class JobRuntime implements AutoCloseable {
     @Override
     public void close() {
         main.stop();
+        monitor.unregisterMBeans();
     }
 }

@@ -5,6 +5,8 @@ import io.influxswiftbackup.config.Settings;
 import io.influxswiftbackup.dump.DumpRun;
 import io.influxswiftbackup.influx.ExecChecks;
 import io.influxswiftbackup.influx.InfluxChecks;
+import io.influxswiftbackup.monitor.Health;
+import io.influxswiftbackup.monitor.JobMonitor;
 import io.influxswiftbackup.restore.IntermediaryDirs;
 import io.influxswiftbackup.restore.RestoreRun;
 import io.influxswiftbackup.restore.ShardsOnDisk;
@@ -29,6 +31,9 @@ import javax.net.ssl.SSLContext;
  * has checked; the registry names are the routes' refs.
  */
 public final class Services {
+
+    /** Registry name of the {@link JobMonitor} (Camel applies it to the job routes as a route policy factory). */
+    public static final String JOB_MONITOR = "jobMonitor";
 
     private Services() {
     }
@@ -55,7 +60,8 @@ public final class Services {
         beans.put("backupRun", new BackupRun(workDir, timezone, clock, settings.get("backup.format")));
         beans.put("downloadCheck", new DownloadCheck());
         beans.put("execChecks", new ExecChecks());
-        beans.put("influxChecks", new InfluxChecks(settings.getInt("restore.start-timeout-ms")));
+        InfluxChecks influxChecks = new InfluxChecks(settings.getInt("restore.start-timeout-ms"));
+        beans.put("influxChecks", influxChecks);
         IntermediaryDirs intermediaryDirs = new IntermediaryDirs(Path.of(settings.get("influx.intermediary.metadir")),
                 Path.of(settings.get("influx.intermediary.datadir")), Path.of(settings.get("influx.intermediary.waldir")));
         beans.put("shardsOnDisk", new ShardsOnDisk(settings.getInt("restore.start-timeout-ms")));
@@ -68,7 +74,10 @@ public final class Services {
         beans.put("dumpRun", new DumpRun(dumpDir, timezone, clock, settings.getInt("dump.lag-days"),
                 settings.get("dump.measurements"), settings.get("influx.database"),
                 settings.getOptional("dump.retention-policy"), settings.getInt("dump.page-size"),
-                intermediary.url(), intermediary.authorization()));
+                settings.getInt("dump.progress-pages"), intermediary.url(), intermediary.authorization()));
+        JobMonitor monitor = new JobMonitor(settings, clock);
+        beans.put(JOB_MONITOR, monitor);
+        beans.putAll(Health.checks(settings, monitor, auth, influxChecks));
         return beans;
     }
 

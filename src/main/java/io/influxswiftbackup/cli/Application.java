@@ -18,8 +18,10 @@ import picocli.CommandLine.ScopeType;
 /** The command line: {@code run} keeps the schedule, the other commands do one job and exit. */
 @Command(name = "influx-swift-backup", mixinStandardHelpOptions = true, version = "influx-swift-backup 0.1.0",
         description = "Keeps InfluxDB backups in OpenStack Swift: nightly backup, restore and JSON dumps.",
-        subcommands = {RunCommand.class, BackupCommand.class, RestoreCommand.class, DumpCommand.class, ListCommand.class},
-        footer = {"", "Exit status: 0 done, 1 the job failed, 2 bad usage or configuration."})
+        subcommands = {RunCommand.class, BackupCommand.class, RestoreCommand.class, DumpCommand.class, ListCommand.class,
+            StatusCommand.class},
+        footer = {"", "Exit status: 0 done, 1 the job failed, 2 bad usage or configuration (status: 0 OK, 1 WARNING,"
+            + " 2 CRITICAL, 3 UNKNOWN)."})
 public class Application {
 
     @Option(names = "--config", scope = ScopeType.INHERIT, paramLabel = "FILE",
@@ -73,7 +75,7 @@ public class Application {
         return settings;
     }
 
-    /** For commands whose output is their answer (list, --dry-run): only warnings and errors are logged. */
+    /** For commands whose output is their answer (list, status, --dry-run): only warnings and errors are logged. */
     void quiet() {
         quiet = true;
     }

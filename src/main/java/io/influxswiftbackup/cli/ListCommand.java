@@ -2,10 +2,8 @@ package io.influxswiftbackup.cli;
 
 import io.influxswiftbackup.app.JobRuntime;
 import io.influxswiftbackup.day.Day;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.camel.Exchange;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -21,35 +19,19 @@ class ListCommand implements Callable<Integer> {
     String date;
 
     @Override
-    @SuppressWarnings("unchecked")
     public Integer call() throws Exception {
         Day day = date == null ? null : Day.parse(date);
         app.quiet();
         try (JobRuntime runtime = app.startOnce()) {
-            Map<String, Object> properties = day == null ? Map.of() : Map.of("container", day.container());
-            Exchange result = runtime.run("direct:swift-list", Map.of(), properties);
-            if (result.isFailed()) {
-                throw result.getException();
-            }
-            List<Map<String, Object>> entries = result.getMessage().getBody(List.class);
-            for (Map<String, Object> entry : entries) {
-                String name = String.valueOf(entry.get("name"));
-                if (day != null) {
-                    app.out().printf("%12d  %s%n", ((Number) entry.get("bytes")).longValue(), name);
-                } else if (isDay(name)) {
-                    app.out().println(name);
+            if (day == null) {
+                SwiftDays.list(runtime).forEach(app.out()::println);
+            } else {
+                for (Map<String, Object> entry : SwiftDays.listing(runtime, day)) {
+                    app.out().printf("%12d  %s%n", ((Number) entry.get("bytes")).longValue(), entry.get("name"));
                 }
             }
             app.out().flush();
         }
         return 0;
-    }
-
-    private static boolean isDay(String name) {
-        try {
-            return Day.parse(name).container().equals(name);
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
     }
 }

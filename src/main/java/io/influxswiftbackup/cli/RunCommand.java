@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = "Run the nightly schedule (the jobs enabled by backup.enabled, ...) until stopped.")
+        description = "Run the nightly schedule (the jobs enabled by backup.enabled, restore.enabled, dump.enabled) until stopped.")
 class RunCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -14,7 +14,7 @@ class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        JobRuntime.runScheduled(app.settings(true), app.clock);
+        JobRuntime.runDaemon(app.settings(true), app.clock);
         return 0;
     }
 }

@@ -85,9 +85,11 @@ public final class ConfigCheck {
         rule("dump.retention-policy", optional(ConfigCheck::plainName));
         rule("dump.page-size", range(1, Integer.MAX_VALUE));
         rule("dump.lag-days", range(0, 3650));
+        rule("dump.progress-pages", range(1, Integer.MAX_VALUE));
         rule("work.dir", ConfigCheck::path);
         rule("dump.dir", ConfigCheck::path);
         rule("routes.dir", optional(ConfigCheck::directory));
+        rule("status.grace-minutes", range(0, 7 * 24 * 60));
     }
 
     private ConfigCheck() {

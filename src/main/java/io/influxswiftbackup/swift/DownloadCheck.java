@@ -33,6 +33,7 @@ public class DownloadCheck {
         Files.createDirectories(target.getParent());
         Path part = target.resolveSibling(target.getFileName() + ".part");
         MessageDigest md5 = md5();
+        exchange.setProperty(UploadCheck.TRANSFER_START, System.nanoTime());
         long size;
         try (InputStream body = message.getBody(InputStream.class);
              OutputStream out = Files.newOutputStream(part)) {
@@ -57,6 +58,7 @@ public class DownloadCheck {
         }
         Files.move(part, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         exchange.setProperty("downloadedBytes", size);
+        UploadCheck.transferred(exchange, size);
         message.setBody(null);
     }
 

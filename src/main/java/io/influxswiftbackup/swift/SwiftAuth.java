@@ -78,6 +78,31 @@ public class SwiftAuth {
         return session;
     }
 
+    /**
+     * A HEAD of the account with the current token, for health checks: Swift's status code. A token
+     * Swift no longer knows (401) is renewed once.
+     */
+    public int ping() {
+        for (int attempt = 0; ; attempt++) {
+            Session current = session();
+            HttpRequest request = HttpRequest.newBuilder(URI.create(current.storageUrl())).timeout(timeout)
+                    .header("X-Auth-Token", current.token()).method("HEAD", HttpRequest.BodyPublishers.noBody()).build();
+            int status;
+            try {
+                status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+            } catch (IOException e) {
+                throw new SwiftException("cannot reach Swift at " + current.storageUrl() + ": " + describe(e), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SwiftException("interrupted while asking Swift", e);
+            }
+            if (status != 401 || attempt > 0) {
+                return status;
+            }
+            invalidate();
+        }
+    }
+
     private Session login() {
         HttpRequest request = HttpRequest.newBuilder(authUrl).timeout(timeout)
                 .header("X-Auth-User", user).header("X-Auth-Key", key).GET().build();

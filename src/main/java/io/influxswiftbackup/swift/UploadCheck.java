@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import io.influxswiftbackup.monitor.JobRun;
+import io.influxswiftbackup.monitor.Rates;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
@@ -20,11 +22,16 @@ public class UploadCheck {
     public static final String LOCAL_FILE = "localFile";
     public static final String LOCAL_SIZE = "localSize";
     public static final String LOCAL_MD5 = "localMd5";
+    /** When the transfer started (System.nanoTime()), and after it: its rate and the run's progress. */
+    public static final String TRANSFER_START = "transferStart";
+    public static final String TRANSFER_RATE = "transferRate";
+    public static final String PROGRESS = "progress";
 
     public void describeLocal(Exchange exchange) throws IOException {
         File file = exchange.getProperty(LOCAL_FILE, File.class);
         exchange.setProperty(LOCAL_SIZE, Files.size(file.toPath()));
         exchange.setProperty(LOCAL_MD5, md5(file));
+        exchange.setProperty(TRANSFER_START, System.nanoTime());
     }
 
     public void verifyStored(Exchange exchange) {
@@ -42,6 +49,15 @@ public class UploadCheck {
             throw new SwiftException("verification of " + object + " failed: Swift's MD5 " + storedEtag
                     + " differs from the local file's " + localMd5);
         }
+        transferred(exchange, localSize);
+    }
+
+    /** A verified transfer of {@code bytes}: its rate, and what the job moved so far, for the log line. */
+    static void transferred(Exchange exchange, long bytes) {
+        Long start = exchange.getProperty(TRANSFER_START, Long.class);
+        exchange.setProperty(TRANSFER_RATE, Rates.perSecond(bytes, start == null ? 0 : System.nanoTime() - start));
+        JobRun.noteFile(exchange, bytes);
+        exchange.setProperty(PROGRESS, JobRun.of(exchange).map(run -> "; so far " + run.moved()).orElse(""));
     }
 
     public static String md5(File file) throws IOException {

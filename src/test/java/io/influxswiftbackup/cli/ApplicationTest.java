@@ -63,4 +63,12 @@ class ApplicationTest {
         assertEquals("", result.out());
     }
 
+    @Test
+    void statusWithABadConfigurationIsUnknown() throws Exception {
+        Path config = Files.writeString(dir.resolve("bad.properties"), "schedule.timezone = Europe/Atlantis\n");
+        Result result = run("status", "--config", config.toString());
+        assertEquals(3, result.exit());
+        assertEquals("UNKNOWN: configuration: schedule.timezone = 'Europe/Atlantis' [" + config
+                + "]: not a time zone (e.g. UTC, Europe/Paris)", result.out().strip());
+    }
 }

@@ -104,6 +104,7 @@ class ConfigCheckTest {
         assertTrue(message.contains("backup.cron = 'x'") && message.contains("; dump.lag-days = '-1'"), message);
     }
 
+
     @Test
     void aSecretsValueIsNeverShown() throws Exception {
         Path keyFile = Files.writeString(dir.resolve("key"), "s3cr3t-in-file\n");
