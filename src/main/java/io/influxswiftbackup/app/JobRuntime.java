@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The Camel Main process: the YAML routes of the routes folder, the beans of {@link Services}, the
  * settings as property placeholders (secrets excepted: no route needs one), the job monitor. Either
- * the daemon, which runs the schedule until stopped, or a process that starts without firing any
- * trigger to run one job and stop.
+ * the daemon, which runs the schedule until stopped (with jmx.port, it answers remote JMX), or a
+ * process that starts without firing any trigger to run one job and stop.
  */
 public final class JobRuntime implements AutoCloseable {
 
@@ -89,10 +89,12 @@ public final class JobRuntime implements AutoCloseable {
         return runtime;
     }
 
-    /** The daemon: runs the schedule until the process is told to stop. */
+    /** The daemon: runs the schedule until the process is told to stop; remote JMX meanwhile if configured. */
     public static void runDaemon(Settings settings, Clock clock) throws Exception {
         JobRuntime runtime = configure(settings, clock, Mode.DAEMON);
-        runtime.starting(runtime.main::run);
+        try (RemoteJmx jmx = RemoteJmx.start(settings)) {
+            runtime.starting(runtime.main::run);
+        }
     }
 
     /** Runs {@code start}; a route file Camel cannot load or start becomes a one-line configuration error. */

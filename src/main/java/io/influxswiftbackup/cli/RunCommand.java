@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = "Run the nightly schedule (the jobs enabled by backup.enabled, restore.enabled, dump.enabled) until stopped.")
+        description = {"Run the nightly schedule (the jobs enabled by backup.enabled, restore.enabled, dump.enabled) until stopped.",
+            "With jmx.port set, it answers remote JMX."})
 class RunCommand implements Callable<Integer> {
 
     @ParentCommand

@@ -90,6 +90,15 @@ public final class ConfigCheck {
         rule("dump.dir", ConfigCheck::path);
         rule("routes.dir", optional(ConfigCheck::directory));
         rule("status.grace-minutes", range(0, 7 * 24 * 60));
+        rule("jmx.port", optional(range(1, 65535)));
+        rule("jmx.host", ConfigCheck::anything);
+        rule("jmx.user", optional(ConfigCheck::anything));
+        rule("jmx.password", optional(ConfigCheck::anything));
+        rule("jmx.password-file", optional(ConfigCheck::anything));
+        rule("jmx.ssl", ConfigCheck::bool);
+        rule("jmx.keystore", optional(ConfigCheck::readableFile));
+        rule("jmx.keystore-password", optional(ConfigCheck::anything));
+        rule("jmx.keystore-password-file", optional(ConfigCheck::anything));
     }
 
     private ConfigCheck() {
@@ -154,7 +163,26 @@ public final class ConfigCheck {
         if (needsSwiftKey && settings.getOptional("swift.key") == null) {
             problems.add("swift.key is not set (give it as SWIFT_KEY, or swift.key-file naming a file that holds it)");
         }
+        if (settings.getOptional("jmx.port") != null) {
+            String host = settings.getOptional("jmx.host");
+            boolean user = settings.getOptional("jmx.user") != null;
+            boolean password = settings.getOptional("jmx.password") != null;
+            if (!isLoopback(host) && !(user && password)) {
+                problems.add("jmx.host = '" + host + "': remote JMX beyond loopback needs jmx.user and jmx.password");
+            }
+            if (user != password) {
+                problems.add("jmx.user and jmx.password: set both or neither");
+            }
+            if (settings.getBoolean("jmx.ssl") && (settings.getOptional("jmx.keystore") == null
+                    || settings.getOptional("jmx.keystore-password") == null)) {
+                problems.add("jmx.ssl = 'true': needs jmx.keystore and jmx.keystore-password");
+            }
+        }
         return problems;
+    }
+
+    static boolean isLoopback(String host) {
+        return host != null && (host.equals("localhost") || host.startsWith("127.") || host.equals("::1") || host.equals("[::1]"));
     }
 
     // --- the rules --------------------------------------------------------------------------

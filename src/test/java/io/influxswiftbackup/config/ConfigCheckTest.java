@@ -75,6 +75,9 @@ class ConfigCheckTest {
             logging.level.root = LOUD                | logging.level.root = 'LOUD' [FILE]: not a log level
             backup.enable = true                     | unknown key backup.enable [FILE]: not a key of application.properties (misspelt?)
             camel.main.routesIncludePattern = x      | camel.main.routesIncludePattern [FILE]: set by routes.dir, not directly
+            jmx.port = 9010\\njmx.host = 0.0.0.0      | jmx.host = '0.0.0.0': remote JMX beyond loopback needs jmx.user and jmx.password
+            jmx.port = 9010\\njmx.ssl = true          | jmx.ssl = 'true': needs jmx.keystore and jmx.keystore-password
+            jmx.port = 9010\\njmx.user = ops          | jmx.user and jmx.password: set both or neither
             """)
     void anInvalidValueIsNamedInOneLine(String line, String expected) throws Exception {
         String message = problem(line.replace("\\n", "\n") + "\n");
@@ -104,6 +107,12 @@ class ConfigCheckTest {
         assertTrue(message.contains("backup.cron = 'x'") && message.contains("; dump.lag-days = '-1'"), message);
     }
 
+    @Test
+    void loopbackNeedsNoPasswordForRemoteJmx() throws Exception {
+        assertDoesNotThrow(() -> ConfigCheck.validate(load("jmx.port = 9010\n", Map.of("SWIFT_KEY", "k")), true));
+        assertDoesNotThrow(() -> ConfigCheck.validate(load("jmx.port = 9010\njmx.host = 10.0.0.5\njmx.user = ops\n",
+                Map.of("SWIFT_KEY", "k", "JMX_PASSWORD", "pw")), true));
+    }
 
     @Test
     void aSecretsValueIsNeverShown() throws Exception {
