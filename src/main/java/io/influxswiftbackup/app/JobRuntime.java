@@ -11,6 +11,7 @@ import java.util.Map;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.RuntimeCamelException;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
@@ -20,24 +21,27 @@ import org.slf4j.LoggerFactory;
 /**
  * The Camel Main process: the YAML routes of the routes folder, the beans of {@link Services}, the
  * settings as property placeholders (secrets excepted: no route needs one), the job monitor. Either
- * the daemon, which runs the schedule until stopped (with jmx.port, it answers remote JMX), or a
- * process that starts without firing any trigger to run one job and stop.
+ * the daemon, which runs the schedule until stopped (with routes.reload, it reloads saved route files;
+ * with jmx.port, it answers remote JMX), or a process that starts without firing any trigger to run
+ * one job and stop.
  */
 public final class JobRuntime implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(JobRuntime.class);
 
-    /** One job from the command line (no trigger fires), or the scheduled daemon. */
+    /** One job from the command line (no trigger fires, no reload), or the scheduled daemon. */
     public enum Mode { ONCE, DAEMON }
 
     private final Main main;
     private final Path routes;
     private final JobMonitor monitor;
+    private final RouteReloader reloader;
 
-    private JobRuntime(Main main, Path routes, JobMonitor monitor) {
+    private JobRuntime(Main main, Path routes, JobMonitor monitor, RouteReloader reloader) {
         this.main = main;
         this.routes = routes;
         this.monitor = monitor;
+        this.reloader = reloader;
     }
 
     static JobRuntime configure(Settings settings, Clock clock, Mode mode) {
@@ -62,7 +66,20 @@ public final class JobRuntime implements AutoCloseable {
             main.addOverrideProperty("camel.component.quartz.autoStartScheduler", "false");
         }
         beans.forEach(main::bind);
+        RouteReloader reloader = mode == Mode.DAEMON && settings.getBoolean("routes.reload")
+                ? new RouteReloader(routes, monitor) : null;
         main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void afterConfigure(BaseMainSupport configured) {
+                if (reloader != null) {
+                    try {
+                        configured.getCamelContext().addService(reloader);
+                    } catch (Exception e) {
+                        throw RuntimeCamelException.wrapRuntimeException(e);
+                    }
+                }
+            }
+
             @Override
             public void afterStart(BaseMainSupport started) {
                 monitor.registerMBeans();
@@ -73,7 +90,7 @@ public final class JobRuntime implements AutoCloseable {
                 monitor.unregisterMBeans();
             }
         });
-        return new JobRuntime(main, routes, monitor);
+        return new JobRuntime(main, routes, monitor, reloader);
     }
 
     /** Starts without the scheduler, for one job run from the command line or a test. */
@@ -121,6 +138,11 @@ public final class JobRuntime implements AutoCloseable {
 
     public JobMonitor monitor() {
         return monitor;
+    }
+
+    /** The route reloader, when this is a daemon with routes.reload=true; else null. */
+    public RouteReloader reloader() {
+        return reloader;
     }
 
     /** Sends one exchange to a job's endpoint and returns it, failed or not. */

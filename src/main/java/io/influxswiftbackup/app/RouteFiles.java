@@ -86,7 +86,7 @@ public final class RouteFiles {
                     root = root.getCause();
                 }
                 String rootMessage = root == failed || root.getMessage() == null ? root.toString() : root.getMessage();
-                return where(folder, failed) + ": " + rootMessage.lines().findFirst().orElse("");
+                return where(folder, failed) + ": " + rootMessage.lines().findFirst().orElse("").replaceFirst("\\.$", "");
             }
         }
         return null;

@@ -7,7 +7,7 @@ import picocli.CommandLine.ParentCommand;
 
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Run the nightly schedule (the jobs enabled by backup.enabled, restore.enabled, dump.enabled) until stopped.",
-            "With jmx.port set, it answers remote JMX."})
+            "With routes.reload=true a saved route file is reloaded once no job runs; with jmx.port, remote JMX."})
 class RunCommand implements Callable<Integer> {
 
     @ParentCommand

@@ -36,8 +36,10 @@ public final class ConfigCheck {
     private static final Pattern PLAIN_NAME = Pattern.compile("[A-Za-z0-9_.\\-]+");
     private static final Pattern HOST_PORT = Pattern.compile("(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9_.\\-]+):(\\d{1,5})");
     private static final Set<String> LEVELS = Set.of("OFF", "FATAL", "ERROR", "WARN", "INFO", "DEBUG", "TRACE", "ALL");
-    /** Camel options this tool sets itself from routes.dir. */
-    private static final Set<String> OWN_CAMEL_OPTIONS = Set.of("camel.main.routesIncludePattern");
+    /** Camel options this tool sets itself from routes.dir and routes.reload. */
+    private static final Set<String> OWN_CAMEL_OPTIONS = Set.of("camel.main.routesIncludePattern",
+            "camel.main.routesReloadEnabled", "camel.main.routesReloadDirectory", "camel.main.routesReloadPattern",
+            "camel.main.routesReloadRemoveAllRoutes");
 
     private static final Map<String, Rule> RULES = new LinkedHashMap<>();
 
@@ -89,6 +91,7 @@ public final class ConfigCheck {
         rule("work.dir", ConfigCheck::path);
         rule("dump.dir", ConfigCheck::path);
         rule("routes.dir", optional(ConfigCheck::directory));
+        rule("routes.reload", ConfigCheck::bool);
         rule("status.grace-minutes", range(0, 7 * 24 * 60));
         rule("jmx.port", optional(range(1, 65535)));
         rule("jmx.host", ConfigCheck::anything);
@@ -136,7 +139,7 @@ public final class ConfigCheck {
         Settings.Setting setting = settings.setting(key);
         String where = " [" + setting.source() + "]";
         if (OWN_CAMEL_OPTIONS.contains(key)) {
-            return key + where + ": set by routes.dir, not directly";
+            return key + where + ": set by routes.dir and routes.reload, not directly";
         }
         if (key.startsWith("camel.")) {
             return null; // Camel checks its own options when it starts

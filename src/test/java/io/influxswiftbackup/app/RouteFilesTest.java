@@ -74,7 +74,7 @@ class RouteFilesTest {
         Files.writeString(backup, Files.readString(backup).replace("uri: direct:swift-ensure-container", "uri: nosuch:thing"));
         Exception failure = startWith(routes);
         assertEquals("routes: " + backup + ", line 51 (route backup): No endpoint could be found for: nosuch://thing, please"
-                + " check your classpath contains the needed Camel component jar.", failure.getMessage());
+                + " check your classpath contains the needed Camel component jar", failure.getMessage());
         assertEquals(2, Failures.exitCode(failure));
     }
 }

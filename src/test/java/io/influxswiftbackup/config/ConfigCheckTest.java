@@ -74,7 +74,9 @@ class ConfigCheckTest {
             routes.dir = /nonexistent/routes         | routes.dir = '/nonexistent/routes' [FILE]: not a directory
             logging.level.root = LOUD                | logging.level.root = 'LOUD' [FILE]: not a log level
             backup.enable = true                     | unknown key backup.enable [FILE]: not a key of application.properties (misspelt?)
-            camel.main.routesIncludePattern = x      | camel.main.routesIncludePattern [FILE]: set by routes.dir, not directly
+            camel.main.routesIncludePattern = x      | camel.main.routesIncludePattern [FILE]: set by routes.dir and routes.reload, not directly
+            camel.main.routesReloadEnabled = true    | camel.main.routesReloadEnabled [FILE]: set by routes.dir and routes.reload, not directly
+            routes.reload = on                       | routes.reload = 'on' [FILE]: must be true or false
             jmx.port = 9010\\njmx.host = 0.0.0.0      | jmx.host = '0.0.0.0': remote JMX beyond loopback needs jmx.user and jmx.password
             jmx.port = 9010\\njmx.ssl = true          | jmx.ssl = 'true': needs jmx.keystore and jmx.keystore-password
             jmx.port = 9010\\njmx.user = ops          | jmx.user and jmx.password: set both or neither
