@@ -2,14 +2,19 @@ package io.influxswiftbackup.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.influxswiftbackup.config.ConfigException;
 import io.influxswiftbackup.config.Settings;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
+import javax.management.ObjectName;
+import org.apache.camel.Route;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,6 +52,22 @@ class RouteFilesTest {
         Path empty = Files.createDirectories(dir.resolve("empty"));
         ConfigException nothing = assertThrows(ConfigException.class, () -> RouteFiles.folder(empty.toString(), cwd, null));
         assertEquals("routes.dir " + empty + " holds no *.yaml file", nothing.getMessage());
+    }
+
+    @Test
+    void everyRouteHasItsOwnIdAndAnMBeanUnderIt() throws Exception {
+        String context = "ids-" + System.nanoTime();
+        Path config = Files.writeString(dir.resolve("app.properties"), String.join("\n", "swift.key=unused",
+                "work.dir=" + dir.resolve("work"), "camel.main.name=" + context, ""));
+        try (JobRuntime runtime = JobRuntime.startOnce(Settings.load(config, Map.of()), Clock.systemUTC())) {
+            List<Route> routes = runtime.context().getRoutes();
+            assertTrue(routes.size() >= 18, routes.toString());
+            for (Route route : routes) {
+                assertTrue(route.isCustomId(), "route " + route.getRouteId() + " has no id in " + route.getSourceLocationShort());
+                assertTrue(ManagementFactory.getPlatformMBeanServer().isRegistered(new ObjectName(
+                        "org.apache.camel:context=" + context + ",type=routes,name=\"" + route.getRouteId() + "\"")), route.getRouteId());
+            }
+        }
     }
 
     private ConfigException startWith(Path routes) throws IOException {
