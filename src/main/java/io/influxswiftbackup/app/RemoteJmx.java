@@ -2,12 +2,11 @@ package io.influxswiftbackup.app;
 
 import io.influxswiftbackup.config.ConfigException;
 import io.influxswiftbackup.config.Settings;
+import io.influxswiftbackup.swift.TrustedTls;
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.rmi.NoSuchObjectException;
 import java.rmi.registry.LocateRegistry;
@@ -15,7 +14,6 @@ import java.rmi.registry.Registry;
 import java.rmi.server.RMIServerSocketFactory;
 import java.rmi.server.UnicastRemoteObject;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.MessageDigest;
 import java.util.Collections;
 import java.util.HashMap;
@@ -25,7 +23,6 @@ import javax.management.remote.JMXConnectorServer;
 import javax.management.remote.JMXPrincipal;
 import javax.management.remote.JMXServiceURL;
 import javax.management.remote.rmi.RMIConnectorServer;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.rmi.ssl.SslRMIClientSocketFactory;
 import javax.security.auth.Subject;
@@ -109,14 +106,8 @@ public final class RemoteJmx implements AutoCloseable {
     }
 
     private static SSLContext tls(Path keyStore, String password) {
-        try (InputStream in = Files.newInputStream(keyStore)) {
-            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-            store.load(in, password.toCharArray());
-            KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            keys.init(store, password.toCharArray());
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(keys.getKeyManagers(), null, null);
-            return context;
+        try {
+            return TrustedTls.serverContext(keyStore, password);
         } catch (IOException | GeneralSecurityException e) {
             throw new ConfigException("jmx.keystore " + keyStore + " cannot be used: " + e.getMessage());
         }

@@ -61,11 +61,7 @@ public final class RouteReloader extends RouteWatcherReloadStrategy {
             lastGood.put(file.getFileName().toString(), Files.readAllBytes(file));
         }
         super.doStart();
-    }
-
-    @Override
-    protected String startupMessage(java.io.File dir) {
-        return "Route files in " + dir + " are reloaded when saved (after any running job)";
+        LOG.info("Route files in {} are reloaded when saved, once no job runs", folder);
     }
 
     /** How many saved files were loaded, and rejected; the file waiting for a job to end, if any. */

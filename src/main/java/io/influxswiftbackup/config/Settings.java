@@ -149,15 +149,6 @@ public final class Settings {
         return Boolean.parseBoolean(get(key));
     }
 
-    public long getLong(String key) {
-        String value = get(key);
-        try {
-            return Long.parseLong(value);
-        } catch (NumberFormatException e) {
-            throw new ConfigException(key + " must be a whole number, not '" + value + "'");
-        }
-    }
-
     public String getOptional(String key) {
         Setting setting = settings.get(key);
         return setting == null || setting.value().isEmpty() ? null : setting.value();

@@ -13,8 +13,9 @@ import org.apache.camel.impl.health.AbstractHealthCheck;
 
 /**
  * Camel health checks of the daemon (JMX: {@code org.apache.camel:context=<name>,type=health,name=DefaultHealthCheck}):
- * one per job, judged as the {@code status} command judges it, and whether the InfluxDBs the
- * enabled jobs use and Swift answer. Camel picks them up from the registry.
+ * one per job, judged as the {@code status} command judges it (down when CRITICAL; a job that never
+ * ran, a WARNING, is up with that message), and whether the InfluxDBs the enabled jobs use and Swift
+ * answer. Camel picks them up from the registry.
  */
 public final class Health {
 
@@ -29,7 +30,8 @@ public final class Health {
         for (JobStats stats : monitor.stats()) {
             checks.add(new Check("job-" + stats.getJob(), () -> {
                 JobCheck.Verdict verdict = stats.verdict();
-                return new Answer(verdict.level() == JobCheck.Level.OK, verdict.level() + ": " + verdict.text());
+                boolean down = verdict.level() == JobCheck.Level.CRITICAL || verdict.level() == JobCheck.Level.UNKNOWN;
+                return new Answer(!down, verdict.level() + ": " + verdict.text());
             }));
         }
         if (settings.getBoolean("backup.enabled")) {

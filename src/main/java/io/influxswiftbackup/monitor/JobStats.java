@@ -125,29 +125,35 @@ public final class JobStats implements JobStatsMBean {
         return next == null ? "" : next.toString();
     }
 
+    /** A field of a run, "" when there is no such run or field. */
+    private static String text(JobState.Run run, Function<JobState.Run, String> field) {
+        String value = run == null ? null : field.apply(run);
+        return value == null ? "" : value;
+    }
+
     @Override
     public String getLastSuccess() {
-        return state.lastSuccess() == null ? "" : state.lastSuccess().endedAt();
+        return text(state.lastSuccess(), JobState.Run::endedAt);
     }
 
     @Override
     public String getLastSuccessDay() {
-        return state.lastSuccess() == null || state.lastSuccess().day() == null ? "" : state.lastSuccess().day();
+        return text(state.lastSuccess(), JobState.Run::day);
     }
 
     @Override
     public String getLastFailure() {
-        return state.lastFailure() == null ? "" : state.lastFailure().endedAt();
+        return text(state.lastFailure(), JobState.Run::endedAt);
     }
 
     @Override
     public String getLastFailureDay() {
-        return state.lastFailure() == null || state.lastFailure().day() == null ? "" : state.lastFailure().day();
+        return text(state.lastFailure(), JobState.Run::day);
     }
 
     @Override
     public String getLastFailureReason() {
-        return state.lastFailure() == null ? "" : state.lastFailure().reason();
+        return text(state.lastFailure(), JobState.Run::reason);
     }
 
     @Override
@@ -161,7 +167,7 @@ public final class JobStats implements JobStatsMBean {
 
     @Override
     public String getLastDay() {
-        return last() == null || last().day() == null ? "" : last().day();
+        return text(last(), JobState.Run::day);
     }
 
     @Override

@@ -59,7 +59,6 @@ class BackupIT {
         swift = new SwiftCli(env);
         swift.deleteContainers("2016-06-11", "2016-06-12", "2016-06-14", "2016-06-15", "2016-06-20", "2016-06-21");
         InfluxHttp influx = new InfluxHttp(env.get("influx.production.url"));
-        influx.query(null, "CREATE DATABASE " + DB);
         StringBuilder lines = new StringBuilder();
         // 3 weeks of points: several shards (7-day shard groups), two measurements.
         long start = Instant.parse("2016-05-23T00:00:00Z").toEpochMilli() * 1_000_000L;
@@ -68,7 +67,7 @@ class BackupIT {
             lines.append("Aggregated_metrics,host=h1 value=").append(hour).append(".5,count=").append(hour).append("i ").append(t).append('\n');
             lines.append("cpu_usage,host=h2 idle=").append(hour % 100).append(".25 ").append(t).append('\n');
         }
-        influx.write(DB, lines.toString());
+        influx.createWith(DB, lines.toString());
     }
 
     static Clock clockAt(String instant) {

@@ -50,8 +50,7 @@ class SecretsIT {
     static void servers() throws Exception {
         env = LocalServers.environment();
         new SwiftCli(env).deleteContainers("2016-10-11", "2016-10-12");
-        new InfluxHttp(env.get("influx.production.url")).query(null, "CREATE DATABASE sensu_db");
-        new InfluxHttp(env.get("influx.production.url")).write("sensu_db", "secrets value=1 1476144000000000000\n");
+        new InfluxHttp(env.get("influx.production.url")).createWith("sensu_db", "secrets value=1 1476144000000000000\n");
     }
 
     private Path config(Map<String, String> more) throws IOException {

@@ -33,8 +33,7 @@ class StatusIT {
     static void servers() throws Exception {
         env = LocalServers.environment();
         new SwiftCli(env).deleteContainers("2016-06-23", "2016-06-24", "2016-06-25");
-        new InfluxHttp(env.get("influx.production.url")).query(null, "CREATE DATABASE sensu_db");
-        new InfluxHttp(env.get("influx.production.url")).write("sensu_db", "status_check value=1 1466726400000000000\n");
+        new InfluxHttp(env.get("influx.production.url")).createWith("sensu_db", "status_check value=1 1466726400000000000\n");
     }
 
     /** With the key, the check also lists the days in Swift (a Camel start more). */
