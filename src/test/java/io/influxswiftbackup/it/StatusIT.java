@@ -5,21 +5,24 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.influxswiftbackup.app.JobRuntime;
+import io.influxswiftbackup.backup.BackupRun;
 import io.influxswiftbackup.monitor.Schedule;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
+import org.apache.camel.Exchange;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The {@code status} check as a monitoring agent runs it, with no daemon running: after a backup long
- * ago (overdue), a backup now (OK) and a failed one (critical), each read from what the runs left on
- * this host, and the days in the real Swift.
+ * The {@code status} check as a monitoring agent runs it, a process of its own with no daemon running:
+ * after a backup long ago (overdue), a backup now (OK) and a failed one (critical), each read from
+ * what the runs left on this host, and the days in the real Swift.
  */
 @ExtendWith(LocalServers.class)
 class StatusIT {
@@ -34,6 +37,13 @@ class StatusIT {
         env = LocalServers.environment();
         new SwiftCli(env).deleteContainers("2016-06-23", "2016-06-24", "2016-06-25");
         new InfluxHttp(env.get("influx.production.url")).createWith("sensu_db", "status_check value=1 1466726400000000000\n");
+    }
+
+    /** A backup now (the real clock), as the nightly job or a command would run it. */
+    private static Exchange backup(Path config, String key, String day) throws Exception {
+        try (JobRuntime runtime = JobRuntime.startOnce(TestConfig.settings(config, key), Clock.systemUTC())) {
+            return runtime.run("direct:backup", Map.of(BackupRun.DATE_HEADER, day));
+        }
     }
 
     /** With the key, the check also lists the days in Swift (a Camel start more). */
@@ -55,9 +65,7 @@ class StatusIT {
                 overdue.stdout().lines().findFirst().orElse(""), overdue.toString());
         assertEquals("", overdue.stderr(), "a check prints on stdout only");
 
-        JarRun backup = JarRun.run(dir, Map.of("SWIFT_KEY", env.get("swift.key")), "backup", "--config", config.toString(),
-                "--date", "2016-06-24");
-        assertEquals(0, backup.exitCode(), backup.toString());
+        assertFalse(backup(config, env.get("swift.key"), "2016-06-24").isFailed());
         JarRun ok = status(config, true);
         assertEquals(0, ok.exitCode(), ok.toString());
         assertTrue(ok.stdout().lines().findFirst().orElse("").matches(
@@ -68,9 +76,7 @@ class StatusIT {
                 swiftLine.get(0));
         assertTrue(new SwiftCli(env).listIfPresent("2016-06-24", "2016-06-24/shards/").size() > 0);
 
-        JarRun failed = JarRun.run(dir, Map.of("SWIFT_KEY", "wrong-key-Hq8"), "backup", "--config", config.toString(),
-                "--date", "2016-06-25");
-        assertEquals(1, failed.exitCode(), failed.toString());
+        assertTrue(backup(config, "wrong-key-Hq8", "2016-06-25").isFailed());
         JarRun critical = status(config, false);
         assertEquals(2, critical.exitCode(), critical.toString());
         String summary = critical.stdout().lines().findFirst().orElse("");
