@@ -1,36 +1,63 @@
 package io.influxswiftbackup.app;
 
+import io.influxswiftbackup.config.ConfigCheck;
+import io.influxswiftbackup.config.ConfigException;
+import io.influxswiftbackup.config.Secrets;
 import io.influxswiftbackup.config.Settings;
+import io.influxswiftbackup.monitor.JobMonitor;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.RuntimeCamelException;
+import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Camel Main process: the YAML routes of {@code routes/}, the beans of {@link Services}, the
- * settings as property placeholders. Either runs the schedule until stopped, or starts without
- * firing any trigger to run one job and stop.
+ * The Camel Main process: the YAML routes of the routes folder, the beans of {@link Services}, the
+ * settings as property placeholders (secrets excepted: no route needs one), the job monitor. Either
+ * the daemon, which runs the schedule until stopped (with routes.reload, it reloads saved route files;
+ * with jmx.port, it answers remote JMX), or a process that starts without firing any trigger to run
+ * one job and stop.
  */
 public final class JobRuntime implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(JobRuntime.class);
 
-    private final Main main;
+    /** One job from the command line (no trigger fires, no reload), or the scheduled daemon. */
+    public enum Mode { ONCE, DAEMON }
 
-    private JobRuntime(Main main) {
+    private final Main main;
+    private final Path routes;
+    private final JobMonitor monitor;
+    private final RouteReloader reloader;
+
+    private JobRuntime(Main main, Path routes, JobMonitor monitor, RouteReloader reloader) {
         this.main = main;
+        this.routes = routes;
+        this.monitor = monitor;
+        this.reloader = reloader;
     }
 
-    public static Main configure(Settings settings, Clock clock, boolean schedule) {
+    static JobRuntime configure(Settings settings, Clock clock, Mode mode) {
+        ConfigCheck.validate(settings, true);
         LOG.info("Configuration (environment > config file > default):");
         settings.describe().forEach(line -> LOG.info("  {}", line));
+        Path routes = RouteFiles.folder(settings);
         Map<String, Object> beans = Services.create(settings, clock);
+        JobMonitor monitor = (JobMonitor) beans.get(Services.JOB_MONITOR);
         Main main = new Main();
-        settings.asMap().forEach(main::addOverrideProperty);
+        settings.asMap().forEach((key, value) -> {
+            if (!Secrets.isSecret(key)) {
+                main.addOverrideProperty(key, value);
+            }
+        });
+        main.addOverrideProperty("camel.main.routesIncludePattern", "file:" + routes + "/" + RouteFiles.PATTERN);
         if (settings.getOptional("swift.ca-file") != null) {
             main.addOverrideProperty("camel.component.http.sslContextParameters", "#swiftTls");
             main.addOverrideProperty("camel.component.https.sslContextParameters", "#swiftTls");
@@ -38,27 +65,87 @@ public final class JobRuntime implements AutoCloseable {
         String transfers = String.valueOf(settings.getInt("swift.concurrency"));
         main.addOverrideProperty("camel.threadpool.config[swiftTransfers].poolSize", transfers);
         main.addOverrideProperty("camel.threadpool.config[swiftTransfers].maxPoolSize", transfers);
-        if (!schedule) {
+        if (mode == Mode.ONCE) {
             main.addOverrideProperty("camel.component.quartz.autoStartScheduler", "false");
         }
         beans.forEach(main::bind);
-        return main;
+        RouteReloader reloader = mode == Mode.DAEMON && settings.getBoolean("routes.reload")
+                ? new RouteReloader(routes, monitor) : null;
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void afterConfigure(BaseMainSupport configured) {
+                if (reloader != null) {
+                    try {
+                        configured.getCamelContext().addService(reloader);
+                    } catch (Exception e) {
+                        throw RuntimeCamelException.wrapRuntimeException(e);
+                    }
+                }
+            }
+
+            @Override
+            public void afterStart(BaseMainSupport started) {
+                monitor.registerMBeans();
+            }
+
+            @Override
+            public void afterStop(BaseMainSupport stopped) {
+                monitor.unregisterMBeans();
+            }
+        });
+        return new JobRuntime(main, routes, monitor, reloader);
     }
 
     /** Starts without the scheduler, for one job run from the command line or a test. */
     public static JobRuntime startOnce(Settings settings, Clock clock) throws Exception {
-        Main main = configure(settings, clock, false);
-        main.start();
-        return new JobRuntime(main);
+        return start(settings, clock, Mode.ONCE);
     }
 
-    /** Runs the schedule until the process is told to stop. */
-    public static void runScheduled(Settings settings, Clock clock) throws Exception {
-        configure(settings, clock, true).run();
+    /** Starts in the given mode and returns at once (a test's daemon). */
+    public static JobRuntime start(Settings settings, Clock clock, Mode mode) throws Exception {
+        JobRuntime runtime = configure(settings, clock, mode);
+        runtime.starting(runtime.main::start);
+        runtime.monitor.registerMBeans();
+        return runtime;
+    }
+
+    /** The daemon: runs the schedule until the process is told to stop; remote JMX meanwhile if configured. */
+    public static void runDaemon(Settings settings, Clock clock) throws Exception {
+        JobRuntime runtime = configure(settings, clock, Mode.DAEMON);
+        try (RemoteJmx jmx = RemoteJmx.start(settings)) {
+            runtime.starting(runtime.main::run);
+        }
+    }
+
+    /** Runs {@code start}; a route file Camel cannot load or start becomes a one-line configuration error. */
+    private void starting(Starter start) throws Exception {
+        try {
+            start.run();
+        } catch (Exception e) {
+            String problem = RouteFiles.describe(e, routes);
+            if (problem != null) {
+                throw new ConfigException("routes: " + problem);
+            }
+            throw e;
+        }
+    }
+
+    @FunctionalInterface
+    private interface Starter {
+        void run() throws Exception;
     }
 
     public CamelContext context() {
         return main.getCamelContext();
+    }
+
+    public JobMonitor monitor() {
+        return monitor;
+    }
+
+    /** The route reloader, when this is a daemon with routes.reload=true; else null. */
+    public RouteReloader reloader() {
+        return reloader;
     }
 
     /** Sends one exchange to a job's endpoint and returns it, failed or not. */
@@ -86,5 +173,6 @@ public final class JobRuntime implements AutoCloseable {
     @Override
     public void close() {
         main.stop();
+        monitor.unregisterMBeans();
     }
 }

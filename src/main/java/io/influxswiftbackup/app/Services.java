@@ -9,6 +9,8 @@ import io.influxswiftbackup.http.RetryDelay;
 import io.influxswiftbackup.dump.DumpRun;
 import io.influxswiftbackup.influx.ExecChecks;
 import io.influxswiftbackup.influx.InfluxChecks;
+import io.influxswiftbackup.monitor.Health;
+import io.influxswiftbackup.monitor.JobMonitor;
 import io.influxswiftbackup.restore.IntermediaryDirs;
 import io.influxswiftbackup.restore.RestoreAdvice;
 import io.influxswiftbackup.restore.RestoreRun;
@@ -34,6 +36,9 @@ import javax.net.ssl.SSLContext;
 
 /** The Java beans the YAML routes call, built from the settings; the registry names are the routes' refs. */
 public final class Services {
+
+    /** Registry name of the {@link JobMonitor} (Camel applies it to the job routes as a route policy factory). */
+    public static final String JOB_MONITOR = "jobMonitor";
 
     private Services() {
     }
@@ -63,23 +68,27 @@ public final class Services {
         beans.put("backupRun", new BackupRun(workDir, timezone, clock, settings.get("backup.format")));
         beans.put("downloadCheck", new DownloadCheck());
         beans.put("execChecks", new ExecChecks());
-        beans.put("influxChecks", new InfluxChecks(settings.getInt("restore.start-timeout-ms")));
+        InfluxChecks influxChecks = new InfluxChecks(settings.getInt("restore.start-timeout-ms"));
+        beans.put("influxChecks", influxChecks);
         IntermediaryDirs intermediaryDirs = new IntermediaryDirs(Path.of(settings.get("influx.intermediary.metadir")),
                 Path.of(settings.get("influx.intermediary.datadir")), Path.of(settings.get("influx.intermediary.waldir")));
         beans.put("shardsOnDisk", new ShardsOnDisk(settings.getInt("restore.start-timeout-ms")));
         beans.put("intermediaryDirs", intermediaryDirs);
-        beans.put("restoreRun", new RestoreRun(workDir, Path.of(settings.get("dump.dir")), timezone, clock,
-                settings.get("influx.database"), target(settings, "intermediary", "restore-host"),
-                target(settings, "production", "backup-host"),
+        Path dumpDir = Path.of(settings.get("dump.dir"));
+        RestoreRun.Target intermediary = target(settings, "intermediary", "restore-host");
+        beans.put("restoreRun", new RestoreRun(workDir, dumpDir, timezone, clock,
+                settings.get("influx.database"), intermediary, target(settings, "production", "backup-host"),
                 settings.get("influx.intermediary.stop-command"), settings.get("influx.intermediary.start-command"),
                 intermediaryDirs));
-        RestoreRun.Target intermediary = target(settings, "intermediary", "restore-host");
-        beans.put("dumpRun", new DumpRun(Path.of(settings.get("dump.dir")), timezone, clock, settings.getInt("dump.lag-days"),
+        beans.put("dumpRun", new DumpRun(dumpDir, timezone, clock, settings.getInt("dump.lag-days"),
                 settings.get("dump.measurements"), settings.get("influx.database"),
                 settings.getOptional("dump.retention-policy"), positive(settings, "dump.page-size"),
-                intermediary.url(), intermediary.authorization()));
+                settings.getInt("dump.progress-pages"), intermediary.url(), intermediary.authorization()));
         beans.put("downloads", new Downloads());
         beans.put("restoreAdvice", new RestoreAdvice(settings.get("influx.database")));
+        JobMonitor monitor = new JobMonitor(settings, clock);
+        beans.put(JOB_MONITOR, monitor);
+        beans.putAll(Health.checks(settings, monitor, auth, influxChecks));
         return beans;
     }
 

@@ -2,6 +2,7 @@ package io.influxswiftbackup.backup;
 
 import io.influxswiftbackup.config.ConfigException;
 import io.influxswiftbackup.day.Day;
+import io.influxswiftbackup.monitor.JobRun;
 import io.influxswiftbackup.files.LocalFiles;
 import java.io.File;
 import java.io.IOException;
@@ -55,6 +56,7 @@ public class BackupRun {
         reportLeftovers();
         String runId = LocalFiles.runId(clock);
         Path runDir = workDir.resolve(day.container() + "." + runId);
+        JobRun.noteDay(exchange, day);
         exchange.setProperty("day", day);
         exchange.setProperty("container", day.container());
         exchange.setProperty("runDir", runDir.toString());

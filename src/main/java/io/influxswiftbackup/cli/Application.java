@@ -1,14 +1,15 @@
 package io.influxswiftbackup.cli;
 
+import io.influxswiftbackup.app.Failures;
 import io.influxswiftbackup.app.JobRuntime;
+import io.influxswiftbackup.app.LogLevels;
+import io.influxswiftbackup.config.ConfigCheck;
 import io.influxswiftbackup.config.Settings;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
-import org.apache.logging.log4j.Level;
-import org.apache.logging.log4j.core.config.Configurator;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -18,13 +19,11 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "influx-swift-backup", mixinStandardHelpOptions = true, version = "influx-swift-backup 0.1.0",
         description = "Keeps InfluxDB backups in OpenStack Swift: nightly backup, restore and JSON dumps.",
         subcommands = {RunCommand.class, BackupCommand.class, RestoreCommand.class, DumpCommand.class, ListCommand.class,
-            DownloadDumpsCommand.class, FetchShardsCommand.class},
+            DownloadDumpsCommand.class, FetchShardsCommand.class, StatusCommand.class},
         footer = {"", "Exit status: 0 done, 1 the job failed (one line on stderr says why), 2 bad usage or configuration.",
-            "download-dumps and fetch-shards: 1 also when some objects were refused or failed (each named); the others are downloaded."})
+            "download-dumps and fetch-shards: 1 also when some objects were refused or failed (each named); the others are downloaded.",
+            "status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN."})
 public class Application {
-
-    public static final int FAILED = 1;
-    public static final int USAGE = 2;
 
     @Option(names = "--config", scope = ScopeType.INHERIT, paramLabel = "FILE",
             description = "Properties file to read instead of ./application.properties.")
@@ -60,26 +59,30 @@ public class Application {
         return commandLine.execute(args);
     }
 
-    Settings settings() {
-        if (debug) {
-            Configurator.setLevel("io.influxswiftbackup", Level.DEBUG);
-        }
+    private boolean quiet;
+
+    /**
+     * The settings, checked (every key; swift.key too when {@code needsSwiftKey}), with the log levels
+     * they name applied. A problem stops here, before anything starts.
+     */
+    Settings settings(boolean needsSwiftKey) {
         Path file = config;
         if (file == null && Files.isRegularFile(Path.of("application.properties"))) {
             file = Path.of("application.properties");
         }
-        return Settings.load(file, environment);
+        Settings settings = Settings.load(file, environment);
+        ConfigCheck.validate(settings, needsSwiftKey);
+        LogLevels.apply(settings, debug, quiet);
+        return settings;
     }
 
-    /** For commands whose output is their answer (list, --dry-run): only warnings and errors are logged. */
+    /** For commands whose output is their answer (list, status, --dry-run): only warnings and errors are logged. */
     void quiet() {
-        if (!debug) {
-            Configurator.setRootLevel(Level.WARN);
-        }
+        quiet = true;
     }
 
     JobRuntime startOnce() throws Exception {
-        return JobRuntime.startOnce(settings(), clock);
+        return JobRuntime.startOnce(settings(true), clock);
     }
 
 }

@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = "Run the nightly schedule (the jobs enabled by backup.enabled, ...) until stopped.")
+        description = {"Run the nightly schedule (the jobs enabled by backup.enabled, restore.enabled, dump.enabled) until stopped.",
+            "With routes.reload=true a saved route file is reloaded once no job runs; with jmx.port, remote JMX."})
 class RunCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -14,7 +15,7 @@ class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        JobRuntime.runScheduled(app.settings(), app.clock);
+        JobRuntime.runDaemon(app.settings(true), app.clock);
         return 0;
     }
 }

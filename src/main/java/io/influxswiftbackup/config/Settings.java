@@ -13,22 +13,29 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
  * The application's configuration, layered: environment &gt; config file &gt; built-in defaults.
  * The defaults are the top-level application.properties bundled in the jar, so every key has one
  * documented home. An environment variable overrides key {@code swift.key} as {@code SWIFT_KEY}
- * (upper case, '.' and '-' become '_'), the same rule Camel's property placeholders apply.
+ * (upper case, '.' and '-' become '_'), the same rule Camel's property placeholders apply. A
+ * secret can also come from a file: {@code swift.key-file} (or {@code SWIFT_KEY_FILE}) names a
+ * file whose content is {@code swift.key}.
  */
 public final class Settings {
 
     public static final String DEFAULTS_RESOURCE = "application.properties";
+    /** {@code <secret key>-file} names a file holding the secret. */
+    public static final String FILE_SUFFIX = "-file";
 
     private final Map<String, Setting> settings;
+    private final Set<String> documented;
 
-    private Settings(Map<String, Setting> settings) {
+    private Settings(Map<String, Setting> settings, Set<String> documented) {
         this.settings = Collections.unmodifiableMap(settings);
+        this.documented = documented;
     }
 
     /** One key's value and where it came from. */
@@ -40,7 +47,8 @@ public final class Settings {
 
     public static Settings load(Path configFile, Map<String, String> environment) {
         Map<String, Setting> merged = new TreeMap<>();
-        put(merged, readDefaults(), "default");
+        Properties defaults = readDefaults();
+        put(merged, defaults, "default");
         if (configFile != null) {
             if (!Files.isRegularFile(configFile)) {
                 throw new ConfigException("config file " + configFile + " does not exist or is not a file");
@@ -54,7 +62,35 @@ public final class Settings {
                 merged.put(key, new Setting(key, value.strip(), "environment " + envName));
             }
         }
-        return new Settings(merged);
+        readSecretFiles(merged);
+        return new Settings(merged, Set.copyOf(defaults.stringPropertyNames()));
+    }
+
+    /** {@code swift.key-file = /path} makes the file's content {@code swift.key}; both set is an error. */
+    private static void readSecretFiles(Map<String, Setting> merged) {
+        for (Setting fileSetting : List.copyOf(merged.values())) {
+            String fileKey = fileSetting.key();
+            String key = fileKey.endsWith(FILE_SUFFIX) ? fileKey.substring(0, fileKey.length() - FILE_SUFFIX.length()) : null;
+            if (key == null || !Secrets.isSecret(key) || fileSetting.value().isEmpty()) {
+                continue;
+            }
+            Setting direct = merged.get(key);
+            if (direct != null && !direct.value().isEmpty()) {
+                throw new ConfigException(key + " is set twice: directly [" + direct.source() + "] and as " + fileKey
+                        + " [" + fileSetting.source() + "]; give it one way");
+            }
+            Path file = Path.of(fileSetting.value());
+            String value;
+            try {
+                value = Files.readString(file, StandardCharsets.UTF_8).strip();
+            } catch (IOException e) {
+                throw new ConfigException(fileKey + ": cannot read " + file + " (" + e.getClass().getSimpleName() + ")");
+            }
+            if (value.isEmpty()) {
+                throw new ConfigException(fileKey + ": " + file + " is empty");
+            }
+            merged.put(key, new Setting(key, value, "file " + file + " (" + fileKey + ")"));
+        }
     }
 
     /** {@code swift.key} becomes {@code SWIFT_KEY}. */
@@ -99,6 +135,20 @@ public final class Settings {
         return setting.value();
     }
 
+    /** The key's setting (value and source), or null when no layer has it. */
+    public Setting setting(String key) {
+        return settings.get(key);
+    }
+
+    /** Whether the key is one of application.properties, the documented keys. */
+    public boolean isDocumented(String key) {
+        return documented.contains(key);
+    }
+
+    public boolean getBoolean(String key) {
+        return Boolean.parseBoolean(get(key));
+    }
+
     public String getOptional(String key) {
         Setting setting = settings.get(key);
         return setting == null || setting.value().isEmpty() ? null : setting.value();
@@ -136,6 +186,6 @@ public final class Settings {
     public Settings with(String key, String value, String source) {
         Map<String, Setting> copy = new TreeMap<>(settings);
         copy.put(key, new Setting(key, value, source));
-        return new Settings(copy);
+        return new Settings(copy, documented);
     }
 }

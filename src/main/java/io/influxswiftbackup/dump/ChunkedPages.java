@@ -97,6 +97,12 @@ public class ChunkedPages implements Closeable {
         return lastTimeChars == null ? null : new String(lastTimeChars, 0, lastTimeLength);
     }
 
+    /** Records per second since the answer was opened. */
+    public long recordsPerSecond() {
+        long nanos = System.nanoTime() - startNanos;
+        return nanos <= 0 ? records : records * 1_000_000_000L / nanos;
+    }
+
     /** Milliseconds from opening the answer to close(). */
     public long elapsedMillis() {
         return elapsedNanos / 1_000_000;

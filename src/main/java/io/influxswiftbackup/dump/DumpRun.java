@@ -1,6 +1,7 @@
 package io.influxswiftbackup.dump;
 
 import io.influxswiftbackup.day.Day;
+import io.influxswiftbackup.monitor.JobRun;
 import io.influxswiftbackup.influx.InfluxChecks;
 import java.io.IOException;
 import java.io.InputStream;
@@ -46,9 +47,11 @@ public class DumpRun {
     private final int pageSize;
     private final String influxUrl;
     private final String influxAuthorization;
+    private final int progressPages;
 
     public DumpRun(Path dumpDir, String timezone, Clock clock, int lagDays, String measurements, String database,
-                   String retentionPolicy, int pageSize, String influxUrl, String influxAuthorization) {
+                   String retentionPolicy, int pageSize, int progressPages, String influxUrl, String influxAuthorization) {
+        this.progressPages = progressPages;
         this.influxUrl = influxUrl;
         this.influxAuthorization = influxAuthorization;
         this.dumpDir = dumpDir;
@@ -61,14 +64,15 @@ public class DumpRun {
         this.pageSize = pageSize;
     }
 
-    static List<String> parseList(String commaList) {
+    /** The measurements of a comma list; fails on a name that would leave the dump directory. */
+    public static List<String> parseList(String commaList) {
         List<String> names = Arrays.stream(commaList.split(",")).map(String::strip).filter(n -> !n.isEmpty()).toList();
         names.forEach(DumpRun::requireSafeName);
         return names;
     }
 
     /** A measurement name becomes part of a file and object name: nothing that leaves dump.dir or D/influxdb/. */
-    static void requireSafeName(String measurement) {
+    public static void requireSafeName(String measurement) {
         if (measurement.isEmpty() || measurement.contains("/") || measurement.contains("\0") || measurement.contains("..")) {
             throw new IllegalArgumentException("measurement name '" + measurement
                     + "' cannot be dumped: it would leave the dump directory or the object prefix ('/', '..' or NUL)");
@@ -88,6 +92,7 @@ public class DumpRun {
         boolean force = Boolean.TRUE.equals(in.getHeader(FORCE_HEADER, Boolean.class));
         in.removeHeaders("dump*");
         ZoneId zone = Day.zone(timezone);
+        JobRun.noteDay(exchange, day);
         exchange.setProperty("day", day);
         exchange.setProperty("influxUrl", influxUrl);
         exchange.setProperty("influxAuthorization", influxAuthorization);
@@ -216,6 +221,13 @@ public class DumpRun {
     @SuppressWarnings("unchecked")
     public void recordSuccess(Exchange exchange, @ExchangeProperty("measurement") String measurement) {
         exchange.getProperty("dumped", List.class).add(measurement);
+        Long records = exchange.getProperty("records", Long.class);
+        JobRun.noteRecords(exchange, measurement, records == null ? 0 : records);
+    }
+
+    /** Whether the page just written is one whose progress the log shows (every dump.progress-pages). */
+    public boolean progressDue(@ExchangeProperty("pages") ChunkedPages pages) {
+        return pages.pages() % progressPages == 0;
     }
 
     /** One measurement failed: say so, drop its partial file, and go on with the others. */

@@ -33,19 +33,27 @@ public class InfluxChecks {
         Instant deadline = Instant.now().plusMillis(timeoutMs);
         String last = "no answer";
         while (Instant.now().isBefore(deadline)) {
-            try {
-                int status = http.send(HttpRequest.newBuilder(URI.create(url + "/ping")).timeout(Duration.ofSeconds(5))
-                        .GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-                if (status == 204) {
-                    return;
-                }
-                last = "HTTP " + status;
-            } catch (IOException e) {
-                last = e.getClass().getSimpleName();
+            last = ping(url);
+            if (last == null) {
+                return;
             }
             Thread.sleep(200);
         }
         throw new InfluxException("InfluxDB at " + url + " did not answer within " + timeoutMs / 1000 + " s (" + last + ")");
+    }
+
+    /** One {@code /ping}: null when InfluxDB answers 204, else what it did. */
+    public String ping(String url) {
+        try {
+            int status = http.send(HttpRequest.newBuilder(URI.create(url + "/ping")).timeout(Duration.ofSeconds(5))
+                    .GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+            return status == 204 ? null : "InfluxDB at " + url + " answered HTTP " + status;
+        } catch (IOException e) {
+            return "InfluxDB at " + url + " does not answer (" + e.getClass().getSimpleName() + ")";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted while asking InfluxDB at " + url;
+        }
     }
 
     /** Sends the target's credentials, if it has any, with the next InfluxDB call. */

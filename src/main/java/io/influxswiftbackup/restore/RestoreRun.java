@@ -1,6 +1,7 @@
 package io.influxswiftbackup.restore;
 
 import io.influxswiftbackup.day.Day;
+import io.influxswiftbackup.monitor.JobRun;
 import io.influxswiftbackup.files.LocalFiles;
 import io.influxswiftbackup.influx.InfluxChecks;
 import io.influxswiftbackup.influx.InfluxException;
@@ -82,6 +83,7 @@ public class RestoreRun {
             throw new IllegalArgumentException("--newdb applies to --target production only");
         }
         String runId = LocalFiles.runId(clock);
+        JobRun.noteDay(exchange, day);
         exchange.setProperty("day", day);
         exchange.setProperty("container", day.container());
         exchange.setProperty("prefix", day.shardsPrefix());

@@ -34,6 +34,7 @@ public class DownloadCheck {
         Files.createDirectories(target.getParent());
         Path part = target.resolveSibling(target.getFileName() + ".part");
         MessageDigest md5 = UploadCheck.md5Digest();
+        exchange.setProperty(UploadCheck.TRANSFER_START, System.nanoTime());
         long size;
         try (InputStream body = message.getBody(InputStream.class);
              OutputStream out = Files.newOutputStream(part)) {
@@ -61,6 +62,7 @@ public class DownloadCheck {
         }
         Files.move(part, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         exchange.setProperty("downloadedBytes", size);
+        UploadCheck.transferred(exchange, size);
         message.setBody(null);
     }
 }

@@ -93,6 +93,23 @@ public abstract class SwiftAuth {
         return session;
     }
 
+    /**
+     * A HEAD of the account with the current token, for health checks: Swift's status code. A token
+     * Swift no longer knows (401) is renewed once.
+     */
+    public int ping() {
+        for (int attempt = 0; ; attempt++) {
+            Session current = session();
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(current.storageUrl()))
+                    .header("X-Auth-Token", current.token()).method("HEAD", HttpRequest.BodyPublishers.noBody());
+            int status = send(request, HttpResponse.BodyHandlers.discarding(), "Swift").statusCode();
+            if (status != 401 || attempt > 0) {
+                return status;
+            }
+            invalidate(current.token());
+        }
+    }
+
     /** Logs in; {@code requested} is the local time the login started (the token's life counts from it). */
     protected abstract Session login(Instant requested);
 

@@ -13,6 +13,7 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
@@ -22,7 +23,8 @@ import org.apache.camel.support.jsse.SSLContextParameters;
 
 /**
  * TLS trust for Swift and Keystone: the JVM's trust store, plus the PEM certificates of an optional
- * CA file ({@code swift.ca-file}). Certificate and host name checks are never switched off.
+ * CA file ({@code swift.ca-file}). Certificate and host name checks are never switched off. Also
+ * the server side of remote JMX over TLS (a key store).
  */
 public final class TrustedTls {
 
@@ -41,6 +43,19 @@ public final class TrustedTls {
             return context;
         } catch (GeneralSecurityException e) {
             throw new SwiftException("cannot set up TLS trust: " + e.getMessage(), e);
+        }
+    }
+
+    /** A server's TLS context, presenting the key and certificate of a key store (PKCS12 or JKS). */
+    public static SSLContext serverContext(Path keyStore, String password) throws IOException, GeneralSecurityException {
+        try (InputStream in = Files.newInputStream(keyStore)) {
+            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+            store.load(in, password.toCharArray());
+            KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            keys.init(store, password.toCharArray());
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(keys.getKeyManagers(), null, null);
+            return context;
         }
     }
 

@@ -1,5 +1,7 @@
 package io.influxswiftbackup.swift;
 
+import io.influxswiftbackup.monitor.JobRun;
+import io.influxswiftbackup.monitor.Rates;
 import io.influxswiftbackup.swift.LargeObjects.Limits;
 import io.influxswiftbackup.swift.LargeObjects.Segment;
 import java.io.File;
@@ -28,6 +30,10 @@ public class UploadCheck {
     public static final String LOCAL_FILE = "localFile";
     public static final String LOCAL_SIZE = "localSize";
     public static final String LOCAL_MD5 = "localMd5";
+    /** When the transfer started (System.nanoTime()), and after it: its rate and the run's progress. */
+    public static final String TRANSFER_START = "transferStart";
+    public static final String TRANSFER_RATE = "transferRate";
+    public static final String PROGRESS = "progress";
 
     private static final int BUFFER = 1 << 16;
     private final LargeObjects largeObjects;
@@ -76,6 +82,7 @@ public class UploadCheck {
         exchange.setProperty(LargeObjects.SEGMENTS, segments);
         exchange.setProperty(LargeObjects.SEGMENT_CONTAINER, segmentContainer);
         exchange.setProperty(LargeObjects.SLO_ETAG, segments.isEmpty() ? null : LargeObjects.sloEtag(segments));
+        exchange.setProperty(TRANSFER_START, System.nanoTime());
     }
 
     @SuppressWarnings("unchecked")
@@ -97,6 +104,7 @@ public class UploadCheck {
                 throw new SwiftException("verification of " + object + " failed: Swift's MD5 " + storedEtag
                         + (large ? " is a large object's" : "") + " differs from the local file's " + localMd5);
             }
+            transferred(exchange, localSize);
             return;
         }
         String sloEtag = exchange.getProperty(LargeObjects.SLO_ETAG, String.class);
@@ -109,6 +117,15 @@ public class UploadCheck {
             throw new SwiftException("verification of " + object + " failed: its " + LargeObjects.MD5_META + " is "
                     + keptMd5 + ", the local file's MD5 " + localMd5);
         }
+        transferred(exchange, localSize);
+    }
+
+    /** A verified transfer of {@code bytes}: its rate, and what the job moved so far, for the log line. */
+    static void transferred(Exchange exchange, long bytes) {
+        Long start = exchange.getProperty(TRANSFER_START, Long.class);
+        exchange.setProperty(TRANSFER_RATE, Rates.perSecond(bytes, start == null ? 0 : System.nanoTime() - start));
+        JobRun.noteFile(exchange, bytes);
+        exchange.setProperty(PROGRESS, JobRun.of(exchange).map(run -> "; so far " + run.moved()).orElse(""));
     }
 
     /** Whether a HEAD or GET answer is a static large object's manifest (True in any case). */

@@ -60,8 +60,8 @@ class SwiftLoginTest {
         Path file = Files.writeString(dir.resolve("pw"), "from-file\n");
         assertInstanceOf(KeystoneV3Auth.class, create(KEYSTONE + "swift.password-file = " + file + "\n", Map.of()));
         Files.writeString(file, "");
-        assertEquals("swift.password-file " + file + " is empty", refused(KEYSTONE + "swift.password-file = " + file + "\n", Map.of()));
-        assertEquals("swift.password-file " + dir.resolve("nope") + " cannot be read: NoSuchFileException",
+        assertEquals("swift.password-file: " + file + " is empty", refused(KEYSTONE + "swift.password-file = " + file + "\n", Map.of()));
+        assertEquals("swift.password-file: cannot read " + dir.resolve("nope") + " (NoSuchFileException)",
                 refused(KEYSTONE + "swift.password-file = " + dir.resolve("nope") + "\n", Map.of()));
     }
 

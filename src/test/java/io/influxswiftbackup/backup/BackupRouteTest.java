@@ -82,7 +82,7 @@ class BackupRouteTest {
         Exchange result = runtime.run("direct:backup", Map.of());
         assertFalse(result.isFailed(), () -> String.valueOf(result.getException()));
         upload.assertIsSatisfied();
-        assertEquals(List.of(), list(dir.resolve("work")));
+        assertEquals(List.of(), runDirs(dir.resolve("work")));
     }
 
     @Test
@@ -99,7 +99,7 @@ class BackupRouteTest {
         }
         assertEquals("Swift answered 503 for sensu_db.autogen.00001.00", cause.getMessage());
         assertTrue(upload.getReceivedCounter() >= 2, "uploads run in parallel; the failed one was tried");
-        List<String> runs = list(dir.resolve("work"));
+        List<String> runs = runDirs(dir.resolve("work"));
         assertEquals(1, runs.size());
         assertEquals(List.of("meta.00", "sensu_db.autogen.00001.00", "sensu_db.autogen.00010.00"),
                 list(dir.resolve("work").resolve(runs.get(0))));
@@ -124,6 +124,10 @@ class BackupRouteTest {
         assertTrue(result.isFailed());
         assertTrue(result.getException().getMessage().startsWith("influxd backup exited 0 but wrote no file"),
                 result.getException().getMessage());
+    }
+
+    private static List<String> runDirs(Path workDir) throws IOException {
+        return list(workDir).stream().filter(name -> !name.equals("state")).toList();
     }
 
     private static List<String> list(Path directory) throws IOException {

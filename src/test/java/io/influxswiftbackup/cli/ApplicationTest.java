@@ -5,9 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ApplicationTest {
+
+    @TempDir
+    Path dir;
 
     record Result(int exit, String out, String err) {
     }
@@ -47,5 +53,25 @@ class ApplicationTest {
     @Test
     void anUnknownCommandIsBadUsage() {
         assertEquals(2, run("restore-everything").exit());
+    }
+
+    @Test
+    void theDaemonRefusesToStartHalfConfigured() throws Exception {
+        Path config = Files.writeString(dir.resolve("bad.properties"), "swift.key = k\nbackup.enabled = true\nbackup.cron = 0 55 23 * *\n");
+        Result result = run("run", "--config", config.toString());
+        assertEquals(2, result.exit());
+        assertEquals("error: backup.cron = '0 55 23 * *' [" + config + "]: not a Quartz cron expression (Unexpected end of"
+                + " expression.; the form is: seconds minutes hours day-of-month month day-of-week, e.g. 0 55 23 * * ?)",
+                result.err().strip());
+        assertEquals("", result.out());
+    }
+
+    @Test
+    void statusWithABadConfigurationIsUnknown() throws Exception {
+        Path config = Files.writeString(dir.resolve("bad.properties"), "schedule.timezone = Europe/Atlantis\n");
+        Result result = run("status", "--config", config.toString());
+        assertEquals(3, result.exit());
+        assertEquals("UNKNOWN: configuration: schedule.timezone = 'Europe/Atlantis' [" + config
+                + "]: not a time zone (e.g. UTC, Europe/Paris)", result.out().strip());
     }
 }

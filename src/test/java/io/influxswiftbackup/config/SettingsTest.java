@@ -49,6 +49,19 @@ class SettingsTest {
     }
 
     @Test
+    void aSecretComesFromTheFileItsFileKeyNames() throws Exception {
+        Path key = Files.writeString(dir.resolve("swift-key"), "key-from-a-file\n");
+        Path password = Files.writeString(dir.resolve("influx-password"), "pw-from-a-file");
+        Path file = Files.writeString(dir.resolve("a.properties"), "influx.intermediary.password-file = " + password + "\n");
+        Settings settings = Settings.load(file, Map.of("SWIFT_KEY_FILE", key.toString()));
+        assertEquals("key-from-a-file", settings.get("swift.key"), "without its line end");
+        assertEquals("pw-from-a-file", settings.get("influx.intermediary.password"));
+        String description = String.join("\n", settings.describe());
+        assertTrue(description.contains("swift.key = ******  [file " + key + " (swift.key-file)]"), description);
+        assertFalse(description.contains("from-a-file"), description);
+    }
+
+    @Test
     void aMissingConfigFileIsAClearError() {
         ConfigException e = assertThrows(ConfigException.class, () -> Settings.load(dir.resolve("nope.properties"), Map.of()));
         assertEquals("config file " + dir.resolve("nope.properties") + " does not exist or is not a file", e.getMessage());

@@ -4,11 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.influxswiftbackup.app.JobRuntime;
 import io.influxswiftbackup.backup.BackupRun;
 import io.influxswiftbackup.config.Settings;
+import io.influxswiftbackup.monitor.JobState;
 import io.influxswiftbackup.swift.SwiftAuth;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -34,6 +36,7 @@ import java.util.stream.Stream;
 import javax.management.ObjectName;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.AdviceWith;
+import org.apache.camel.health.HealthCheck;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -56,7 +59,6 @@ class BackupIT {
         swift = new SwiftCli(env);
         swift.deleteContainers("2016-06-11", "2016-06-12", "2016-06-14", "2016-06-15", "2016-06-20", "2016-06-21");
         InfluxHttp influx = new InfluxHttp(env.get("influx.production.url"));
-        influx.query(null, "CREATE DATABASE " + DB);
         StringBuilder lines = new StringBuilder();
         // 3 weeks of points: several shards (7-day shard groups), two measurements.
         long start = Instant.parse("2016-05-23T00:00:00Z").toEpochMilli() * 1_000_000L;
@@ -65,7 +67,7 @@ class BackupIT {
             lines.append("Aggregated_metrics,host=h1 value=").append(hour).append(".5,count=").append(hour).append("i ").append(t).append('\n');
             lines.append("cpu_usage,host=h2 idle=").append(hour % 100).append(".25 ").append(t).append('\n');
         }
-        influx.write(DB, lines.toString());
+        influx.createWith(DB, lines.toString());
     }
 
     static Clock clockAt(String instant) {
@@ -82,6 +84,20 @@ class BackupIT {
             assertFalse(result.isFailed(), () -> "backup failed: " + result.getException());
             assertEquals(1L, routeAttribute(settings, "backup", "ExchangesCompleted"));
             assertEquals(0L, routeAttribute(settings, "backup", "ExchangesFailed"));
+            List<String> files = names(kept);
+            long bytes = files.stream().mapToLong(name -> kept.resolve(name).toFile().length()).sum();
+            assertEquals("success", Monitoring.job("backup", "LastOutcome"));
+            assertEquals("2016-06-11T23:55:00Z", Monitoring.job("backup", "LastSuccess"));
+            assertEquals("2016-06-11", Monitoring.job("backup", "LastSuccessDay"));
+            assertEquals((long) files.size(), Monitoring.job("backup", "LastFiles"), "every file uploaded and verified");
+            assertEquals(bytes, Monitoring.job("backup", "LastBytes"));
+            assertTrue((Long) Monitoring.job("backup", "LastDurationMillis") > 0);
+            assertEquals("", Monitoring.job("backup", "LastFailure"));
+            assertEquals(false, Monitoring.job("backup", "Running"));
+            JobState state = JobState.read(JobState.file(dir.resolve("work"), "backup"), "backup");
+            assertEquals(files.size(), state.lastSuccess().files(), "the state file says the same");
+            assertEquals(bytes, state.lastSuccess().bytes());
+            assertNull(state.running());
         }
 
         List<String> produced = names(kept);
@@ -89,7 +105,7 @@ class BackupIT {
         assertTrue(produced.stream().filter(n -> n.matches("sensu_db\\.autogen\\.\\d{5}\\.00")).count() >= 3,
                 "expected several shard files, got " + produced);
         swift.assertHoldsExactly(dir, "2016-06-11", kept);
-        assertEquals(List.of(), names(dir.resolve("work")), "the run's directory must be gone");
+        assertEquals(List.of(), runDirs(dir.resolve("work")), "the run's directory must be gone");
     }
 
     @Test
@@ -102,7 +118,7 @@ class BackupIT {
             assertTrue(again.isFailed());
             assertTrue(again.getException().getMessage().contains("2016-06-12/shards/ already holds objects"),
                     again.getException().getMessage());
-            assertEquals(1, names(dir.resolve("work")).size(), "the refused run keeps its local copy");
+            assertEquals(1, runDirs(dir.resolve("work")).size(), "the refused run keeps its local copy");
             Exchange forced = runtime.run("direct:backup", Map.of(BackupRun.FORCE_HEADER, true));
             assertFalse(forced.isFailed(), () -> "forced backup failed: " + forced.getException());
         }
@@ -150,7 +166,7 @@ class BackupIT {
         assertFalse(cli.stdout().contains(env.get("swift.key")), "the key must not be logged");
         assertFalse(cli.stdout().contains("AUTH_tk"), "no token may be logged");
         assertTrue(swift.run(dir, "list", "2016-06-15", "-p", "2016-06-15/shards/").contains("2016-06-15/shards/meta.00"));
-        assertEquals(List.of(), names(dir.resolve("work")));
+        assertEquals(List.of(), runDirs(dir.resolve("work")));
     }
 
     /** TempAuth keeps its tokens in memcached: flushing it is how a token expires or is revoked. */
@@ -182,15 +198,31 @@ class BackupIT {
 
     /** In process: the exchange fails and JMX counts it; as a command: exit 1 and one line, no secret. */
     private void assertFailureKeepsFiles(Map<String, String> overrides, String key, String reason) throws Exception {
-        Path config = TestConfig.write(dir, env, overrides);
+        Map<String, String> enabled = new java.util.HashMap<>(overrides);
+        enabled.put("backup.enabled", "true");
+        Path config = TestConfig.write(dir, env, enabled);
         Settings settings = TestConfig.settings(config, key);
         try (JobRuntime runtime = JobRuntime.startOnce(settings, clockAt("2016-06-20T23:55:00Z"))) {
             Exchange result = runtime.run("direct:backup", Map.of());
             assertTrue(result.isFailed());
             assertTrue(result.getException().getMessage().contains(reason), result.getException().getMessage());
             assertEquals(1L, routeAttribute(settings, "backup", "ExchangesFailed"));
+            assertEquals("failure", Monitoring.job("backup", "LastOutcome"));
+            assertEquals("2016-06-20T23:55:00Z", Monitoring.job("backup", "LastFailure"));
+            assertEquals("2016-06-20", Monitoring.job("backup", "LastFailureDay"));
+            String failureReason = (String) Monitoring.job("backup", "LastFailureReason");
+            assertTrue(failureReason.contains(reason), failureReason);
+            assertEquals("", Monitoring.job("backup", "LastSuccess"));
+            assertEquals(0L, Monitoring.job("backup", "LastFiles"));
+            assertEquals("CRITICAL", Monitoring.job("backup", "Status"));
+            Map<String, HealthCheck.Result> health = Monitoring.health(runtime.context());
+            assertEquals(HealthCheck.State.DOWN, health.get("job-backup").getState(), Monitoring.describe(health.get("job-backup")));
+            assertTrue(health.get("job-backup").getMessage().orElse("").contains(reason), Monitoring.describe(health.get("job-backup")));
+            assertEquals(HealthCheck.State.DOWN, health.get("swift").getState(), Monitoring.describe(health.get("swift")));
+            assertEquals(HealthCheck.State.UP, health.get("influx-production").getState(),
+                    Monitoring.describe(health.get("influx-production")));
         }
-        List<String> runs = names(dir.resolve("work"));
+        List<String> runs = runDirs(dir.resolve("work"));
         assertEquals(1, runs.size(), runs.toString());
         assertTrue(names(dir.resolve("work").resolve(runs.get(0))).contains("meta.00"), "backup files stay on disk");
 
@@ -199,13 +231,18 @@ class BackupIT {
         assertEquals(1, cli.stderrLines().size(), cli.toString());
         assertTrue(cli.stderrLines().get(0).startsWith("error: ") && cli.stderrLines().get(0).contains(reason), cli.toString());
         assertFalse(cli.stdout().contains(key) || cli.stderr().contains(key), "the key must not appear in the output");
-        assertEquals(2, names(dir.resolve("work")).size(), "the command's backup files stay too");
+        assertEquals(2, runDirs(dir.resolve("work")).size(), "the command's backup files stay too");
     }
 
     static Object routeAttribute(Settings settings, String routeId, String attribute) throws Exception {
         ObjectName name = new ObjectName("org.apache.camel:context=" + settings.get("camel.main.name")
                 + ",type=routes,name=\"" + routeId + "\"");
         return ManagementFactory.getPlatformMBeanServer().getAttribute(name, attribute);
+    }
+
+    /** The run directories a job left in work.dir (its state/ folder aside). */
+    static List<String> runDirs(Path workDir) throws IOException {
+        return names(workDir).stream().filter(name -> !name.equals("state")).toList();
     }
 
     static List<String> names(Path directory) throws IOException {

@@ -111,6 +111,11 @@ class DumpIT {
             Exchange result = runtime.run("direct:dump", Map.of());
             assertFalse(result.isFailed(), () -> String.valueOf(result.getException()));
             assertEquals(1L, BackupIT.routeAttribute(settings, "dump", "ExchangesCompleted"));
+            assertEquals((long) expected.size(), Monitoring.job("dump", "LastRecords"));
+            assertEquals("Aggregated_metrics=" + expected.size(), Monitoring.job("dump", "LastRecordsByMeasurement"));
+            assertEquals(1L, Monitoring.job("dump", "LastFiles"), "the file uploaded");
+            assertEquals(Files.size(kept), Monitoring.job("dump", "LastBytes"));
+            assertEquals(DAY, Monitoring.job("dump", "LastSuccessDay"));
         }
         assertEquals(List.of(OBJECT), swift.run(dir, "list", DAY, "-p", DAY + "/influxdb/"));
         Path downloads = Files.createDirectories(dir.resolve("downloads"));
@@ -172,6 +177,10 @@ class DumpIT {
             assertEquals("dump of 2016-09-11 failed for 1 measurement(s): no_such_measurement: measurement"
                     + " no_such_measurement does not exist in sensu_db", result.getException().getMessage());
             assertEquals(1L, BackupIT.routeAttribute(settings, "dump", "ExchangesFailed"));
+            assertEquals("failure", Monitoring.job("dump", "LastOutcome"));
+            assertEquals(result.getException().getMessage(), Monitoring.job("dump", "LastFailureReason"));
+            assertEquals("Aggregated_metrics=1", Monitoring.job("dump", "LastRecordsByMeasurement"),
+                    "what the run dumped before it failed");
         }
         // 2016-09-11 holds the one point at midnight (host=outside), so its file exists.
         assertEquals(List.of("2016-09-11/influxdb/Aggregated_metrics_2016-09-11-00:00:00_2016-09-12-00:00:00.json"),

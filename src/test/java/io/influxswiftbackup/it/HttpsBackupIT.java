@@ -121,7 +121,7 @@ class HttpsBackupIT {
         assertTrue(produced.stream().anyMatch(n -> n.matches("sensu_db\\.autogen\\.\\d{5}\\.00")), produced.toString());
         List<String> listed = swift.run(dir, "list", "2016-07-01", "-p", "2016-07-01/shards/");
         assertEquals(produced.stream().map(n -> "2016-07-01/shards/" + n).toList(), listed);
-        assertEquals(List.of(), BackupIT.names(dir.resolve("work")), "the run's directory must be gone");
+        assertEquals(List.of(), BackupIT.runDirs(dir.resolve("work")), "the run's directory must be gone");
     }
 
     @Test
@@ -190,7 +190,7 @@ class HttpsBackupIT {
     }
 
     private void assertKeptFilesAndNothingInSwift(String day) throws IOException, InterruptedException {
-        List<String> runs = BackupIT.names(dir.resolve("work"));
+        List<String> runs = BackupIT.runDirs(dir.resolve("work"));
         assertEquals(1, runs.size(), runs.toString());
         assertTrue(runs.get(0).startsWith(day + "."), runs.toString());
         assertTrue(BackupIT.names(dir.resolve("work").resolve(runs.get(0))).contains("meta.00"), "the backup files stay on disk");

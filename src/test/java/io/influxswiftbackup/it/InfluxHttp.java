@@ -31,6 +31,12 @@ public final class InfluxHttp {
         return response.body();
     }
 
+    /** Creates the database (if missing) and writes these points into it. */
+    public void createWith(String database, String lineProtocol) throws IOException, InterruptedException {
+        query(null, "CREATE DATABASE \"" + database + "\"");
+        write(database, lineProtocol);
+    }
+
     public void write(String database, String lineProtocol) throws IOException, InterruptedException {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(
                         URI.create(url + "/write?precision=ns&db=" + URLEncoder.encode(database, StandardCharsets.UTF_8)))

@@ -16,6 +16,11 @@ public record JarRun(int exitCode, String stdout, String stderr) {
 
     public static JarRun run(Path scratch, Map<String, String> environment, String... args)
             throws IOException, InterruptedException {
+        return start(scratch, environment, args).finish();
+    }
+
+    /** Starts the jar and returns while it runs. */
+    public static Running start(Path scratch, Map<String, String> environment, String... args) throws IOException {
         String jar = System.getProperty("isb.jar", "target/influx-swift-backup.jar");
         if (!Files.isRegularFile(Path.of(jar))) {
             fail("the jar " + jar + " is missing; integration tests run after 'mvn package'");
@@ -28,13 +33,20 @@ public record JarRun(int exitCode, String stdout, String stderr) {
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         builder.environment().keySet().removeIf(k -> k.startsWith("SWIFT_") || k.startsWith("INFLUX_"));
         builder.environment().putAll(environment);
-        Process process = builder.start();
-        if (!process.waitFor(120, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            fail("java -jar " + String.join(" ", args) + " did not finish in 120 s");
+        return new Running(builder.start(), String.join(" ", args), out, err);
+    }
+
+    /** A jar that runs. */
+    public record Running(Process process, String args, Path out, Path err) {
+
+        public JarRun finish() throws IOException, InterruptedException {
+            if (!process.waitFor(120, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                fail("java -jar " + args + " did not finish in 120 s");
+            }
+            return new JarRun(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                    Files.readString(err, StandardCharsets.UTF_8));
         }
-        return new JarRun(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                Files.readString(err, StandardCharsets.UTF_8));
     }
 
     public List<String> stderrLines() {

@@ -242,7 +242,7 @@ class LargeObjectIT {
     }
 
     private List<String> runDirectories() throws Exception {
-        return BackupIT.names(dir.resolve("work"));
+        return BackupIT.runDirs(dir.resolve("work"));
     }
 
     private static Path largest(Path directory) throws Exception {

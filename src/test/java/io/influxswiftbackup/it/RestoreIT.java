@@ -78,6 +78,12 @@ class RestoreIT {
             Exchange result = runtime.run("direct:restore", Map.of());
             assertEquals(result.isFailed() ? 0L : 1L, BackupIT.routeAttribute(settings, "restore", "ExchangesCompleted"));
             assertEquals(result.isFailed() ? 1L : 0L, BackupIT.routeAttribute(settings, "restore", "ExchangesFailed"));
+            assertEquals(result.isFailed() ? "failure" : "success", Monitoring.job("restore", "LastOutcome"));
+            if (!result.isFailed()) {
+                assertEquals(result.getProperty("objectCount", Long.class), Monitoring.job("restore", "LastFiles"),
+                        "every object downloaded and verified");
+                assertEquals(result.getProperty("objectBytes", Long.class), Monitoring.job("restore", "LastBytes"));
+            }
             return result;
         }
     }
@@ -92,7 +98,7 @@ class RestoreIT {
         assertFalse(result.isFailed(), () -> "restore failed: " + result.getException());
         InfluxSnapshot.assertEqual(before, InfluxSnapshot.take(intermediary, DB));
         assertEquals(day + "\n", Files.readString(dir.resolve("dump/restored-day")));
-        assertEquals(List.of(), names(dir.resolve("work")), "the downloads are deleted");
+        assertEquals(List.of(), BackupIT.runDirs(dir.resolve("work")), "the downloads are deleted");
         for (String key : new String[] {"metadir", "datadir", "waldir"}) {
             assertFalse(Files.exists(Path.of(env.get("influx.intermediary." + key) + ".previous")), key + ".previous is removed");
         }
@@ -181,7 +187,7 @@ class RestoreIT {
         assertTrue(failedStart.getException().getMessage().endsWith("exited 1: start refused (simulated)"),
                 failedStart.getException().getMessage());
         assertHolds(held, "2016-08-10");
-        assertEquals(List.of(), names(dir.resolve("work")), "failed runs delete their downloads too");
+        assertEquals(List.of(), BackupIT.runDirs(dir.resolve("work")), "failed runs delete their downloads too");
     }
 
     @Test

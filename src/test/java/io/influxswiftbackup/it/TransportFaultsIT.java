@@ -111,7 +111,7 @@ class TransportFaultsIT {
             }
         }
         swift.assertHoldsExactly(dir, "2016-10-01", kept);
-        assertEquals(List.of(), BackupIT.names(dir.resolve("work")), "the local copy is deleted once all is verified");
+        assertEquals(List.of(), BackupIT.runDirs(dir.resolve("work")), "the local copy is deleted once all is verified");
     }
 
     @Test

@@ -1,4 +1,4 @@
-package io.influxswiftbackup.cli;
+package io.influxswiftbackup.app;
 
 import io.influxswiftbackup.config.ConfigException;
 import io.influxswiftbackup.http.RetryDelay;
@@ -7,12 +7,17 @@ import java.net.SocketTimeoutException;
 import org.apache.camel.http.base.HttpOperationFailedException;
 
 /** Turns a failure into the one line an operator reads, and the exit status. */
-final class Failures {
+public final class Failures {
+
+    /** Exit status of a command whose job failed. */
+    public static final int FAILED = 1;
+    /** Exit status of bad usage or configuration. */
+    public static final int USAGE = 2;
 
     private Failures() {
     }
 
-    static String describe(Throwable failure) {
+    public static String describe(Throwable failure) {
         Throwable known = find(failure);
         if (known instanceof HttpOperationFailedException http) {
             String id = RetryDelay.transactionId(http.getResponseHeaders());
@@ -35,10 +40,11 @@ final class Failures {
         return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
     }
 
-    static int exitCode(Throwable failure) {
+    /** 2 for a configuration (route files included) the process cannot start with, or bad usage; 1 for a job that failed. */
+    public static int exitCode(Throwable failure) {
         Throwable known = find(failure);
         return known instanceof ConfigException || known instanceof IllegalArgumentException
-                ? Application.USAGE : Application.FAILED;
+                ? USAGE : FAILED;
     }
 
     private static Throwable find(Throwable failure) {

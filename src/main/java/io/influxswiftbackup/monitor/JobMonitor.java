@@ -1,0 +1,170 @@
+package io.influxswiftbackup.monitor;
+
+import io.influxswiftbackup.app.Failures;
+import io.influxswiftbackup.config.Settings;
+import io.influxswiftbackup.restore.RestoreRun;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import javax.management.JMException;
+import javax.management.MBeanServer;
+import javax.management.MalformedObjectNameException;
+import javax.management.ObjectName;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.NamedNode;
+import org.apache.camel.Route;
+import org.apache.camel.spi.RoutePolicy;
+import org.apache.camel.spi.RoutePolicyFactory;
+import org.apache.camel.support.RoutePolicySupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * Watches the three job routes ({@code backup}, {@code restore}, {@code dump}, by route id) through
+ * a Camel route policy: when an exchange enters one, a {@link JobRun} starts (and the log lines get
+ * the job's name); when it leaves, the outcome goes to the job's state file and MBean. It also
+ * knows which jobs are running, so a route reload can wait until none is.
+ */
+public final class JobMonitor implements RoutePolicyFactory {
+
+    public static final String DOMAIN = "io.influxswiftbackup";
+    private static final Logger LOG = LoggerFactory.getLogger(JobMonitor.class);
+
+    private final Map<String, JobStats> jobs = new LinkedHashMap<>();
+    private final Clock clock;
+    private final Set<String> running = new LinkedHashSet<>();
+    private final MBeanServer mbeans = ManagementFactory.getPlatformMBeanServer();
+
+    public JobMonitor(Settings settings, Clock clock) {
+        this.clock = clock;
+        Path workDir = Path.of(settings.get("work.dir"));
+        Duration grace = Duration.ofMinutes(settings.getInt("status.grace-minutes"));
+        for (String job : Schedule.JOBS) {
+            jobs.put(job, new JobStats(Schedule.of(settings, job), JobState.file(workDir, job), clock, grace));
+        }
+    }
+
+    public static ObjectName objectName(String job) {
+        try {
+            return new ObjectName(DOMAIN + ":type=Job,name=" + job);
+        } catch (MalformedObjectNameException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    public Collection<JobStats> stats() {
+        return jobs.values();
+    }
+
+    public JobStats stats(String job) {
+        return jobs.get(job);
+    }
+
+    @Override
+    public RoutePolicy createRoutePolicy(CamelContext camelContext, String routeId, NamedNode route) {
+        JobStats stats = jobs.get(routeId);
+        return stats == null ? null : new Policy(stats);
+    }
+
+    /** The jobs running now, in this process. */
+    public synchronized Set<String> running() {
+        return Set.copyOf(running);
+    }
+
+    /** Blocks until no job runs in this process, or at most {@code max}. */
+    public synchronized void awaitIdle(Duration max) throws InterruptedException {
+        long deadline = System.nanoTime() + max.toNanos();
+        for (long left = max.toNanos(); !running.isEmpty() && left > 0; left = deadline - System.nanoTime()) {
+            wait(Math.max(1, left / 1_000_000));
+        }
+    }
+
+    private synchronized void started(String job) {
+        running.add(job);
+    }
+
+    private synchronized void ended(String job) {
+        running.remove(job);
+        notifyAll();
+    }
+
+    /** Shows each job's MBean in the platform MBean server (replacing one of an earlier runtime). */
+    public void registerMBeans() {
+        for (JobStats stats : jobs.values()) {
+            ObjectName name = objectName(stats.getJob());
+            try {
+                if (mbeans.isRegistered(name)) {
+                    mbeans.unregisterMBean(name);
+                }
+                mbeans.registerMBean(stats, name);
+            } catch (JMException e) {
+                LOG.warn("Cannot register the MBean {}: {}", name, e.getMessage());
+            }
+        }
+    }
+
+    public void unregisterMBeans() {
+        for (JobStats stats : jobs.values()) {
+            try {
+                ObjectName name = objectName(stats.getJob());
+                if (mbeans.isRegistered(name)) {
+                    mbeans.unregisterMBean(name);
+                }
+            } catch (JMException e) {
+                LOG.debug("Cannot unregister the MBean of {}: {}", stats.getJob(), e.getMessage());
+            }
+        }
+    }
+
+    /** The policy of one job route. A dry run (restore --dry-run) is not a run. */
+    private final class Policy extends RoutePolicySupport {
+
+        private final JobStats stats;
+
+        Policy(JobStats stats) {
+            this.stats = stats;
+        }
+
+        @Override
+        public void onExchangeBegin(Route route, Exchange exchange) {
+            if (Boolean.TRUE.equals(exchange.getMessage().getHeader(RestoreRun.DRY_RUN_HEADER, Boolean.class))) {
+                return;
+            }
+            JobRun run = new JobRun(stats.getJob(), clock.instant());
+            exchange.setProperty(JobRun.PROPERTY, run);
+            MDC.put(JobRun.MDC_JOB, stats.getJob());
+            started(stats.getJob());
+            stats.begin(run);
+        }
+
+        @Override
+        public void onExchangeDone(Route route, Exchange exchange) {
+            JobRun run = exchange.getProperty(JobRun.PROPERTY, JobRun.class);
+            if (run == null) {
+                return;
+            }
+            exchange.removeProperty(JobRun.PROPERTY);
+            try {
+                String failure = exchange.isFailed() ? Failures.describe(exchange.getException()) : null;
+                JobState.Run outcome = stats.end(run, failure);
+                if (failure == null) {
+                    LOG.info("Job {} succeeded: {}", stats.getJob(), outcome.describe());
+                } else {
+                    LOG.error("Job {} failed after {} ms ({} moved): {}", stats.getJob(), outcome.durationMs(), run.moved(), failure);
+                }
+            } finally {
+                ended(stats.getJob());
+                MDC.remove(JobRun.MDC_JOB);
+                MDC.remove(JobRun.MDC_DAY);
+            }
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package io.influxswiftbackup.monitor;
+
+import io.influxswiftbackup.day.Day;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.camel.Exchange;
+import org.slf4j.MDC;
+
+/**
+ * One run of a job, carried by its exchange (property {@value #PROPERTY}) from the moment it enters
+ * the job's route: the day it works on, and what it moved so far (files and bytes verified in Swift
+ * or downloaded and verified, records dumped per measurement). The steps add to it as they go; the
+ * copies a split makes share it, so it is thread-safe.
+ */
+public final class JobRun {
+
+    public static final String PROPERTY = "jobRun";
+    /** MDC keys of every log line of a job (camel.main.mdcLoggingKeysPattern carries them). */
+    public static final String MDC_JOB = "job";
+    public static final String MDC_DAY = "day";
+
+    private final String job;
+    private final Instant startedAt;
+    private final long startNanos = System.nanoTime();
+    private volatile String day;
+    private final AtomicLong files = new AtomicLong();
+    private final AtomicLong bytes = new AtomicLong();
+    private final Map<String, Long> records = Collections.synchronizedMap(new LinkedHashMap<>());
+
+    JobRun(String job, Instant startedAt) {
+        this.job = job;
+        this.startedAt = startedAt;
+    }
+
+    public static Optional<JobRun> of(Exchange exchange) {
+        return Optional.ofNullable(exchange.getProperty(PROPERTY, JobRun.class));
+    }
+
+    /** The job names its day: every later log line of the run carries it. */
+    public static void noteDay(Exchange exchange, Day day) {
+        MDC.put(MDC_DAY, day.container());
+        of(exchange).ifPresent(run -> run.day = day.container());
+    }
+
+    /** A file verified in Swift (upload) or on disk (download). */
+    public static void noteFile(Exchange exchange, long size) {
+        of(exchange).ifPresent(run -> {
+            run.files.incrementAndGet();
+            run.bytes.addAndGet(size);
+        });
+    }
+
+    /** A measurement's records, dumped. */
+    public static void noteRecords(Exchange exchange, String measurement, long count) {
+        of(exchange).ifPresent(run -> run.records.merge(measurement, count, Long::sum));
+    }
+
+    public String job() {
+        return job;
+    }
+
+    public String day() {
+        return day;
+    }
+
+    public Instant startedAt() {
+        return startedAt;
+    }
+
+    public long files() {
+        return files.get();
+    }
+
+    public long bytes() {
+        return bytes.get();
+    }
+
+    /** "3 files, 12.5 MB" so far: for progress lines. */
+    public String moved() {
+        return files.get() + (files.get() == 1 ? " file, " : " files, ") + Rates.size(bytes.get());
+    }
+
+    /** The outcome, as the state file keeps it; {@code reason} null for a success. */
+    JobState.Run finish(Instant endedAt, String reason) {
+        Map<String, Long> dumped;
+        synchronized (records) {
+            dumped = records.isEmpty() ? null : new LinkedHashMap<>(records);
+        }
+        return new JobState.Run(day, startedAt.toString(), endedAt.toString(), (System.nanoTime() - startNanos) / 1_000_000,
+                files.get(), bytes.get(), dumped, reason);
+    }
+}

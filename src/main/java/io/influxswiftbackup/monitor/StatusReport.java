@@ -1,0 +1,119 @@
+package io.influxswiftbackup.monitor;
+
+import io.influxswiftbackup.config.Settings;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What the {@code status} command prints, from what the jobs left behind on this host (their state
+ * files, {@code <dump.dir>/restored-day}) and the days in Swift: a summary line first, in the
+ * OK/WARNING/CRITICAL/UNKNOWN convention of Nagios and Sensu checks, then one block per job.
+ */
+public final class StatusReport {
+
+    /** The days that have a container in Swift, or why they could not be listed (null: not asked). */
+    public record SwiftDays(List<String> days, String problem) {
+    }
+
+    private record Item(String name, JobCheck.Level level, String text) {
+    }
+
+    private final List<Item> items = new ArrayList<>();
+    private final List<String> details = new ArrayList<>();
+
+    private StatusReport() {
+    }
+
+    public static StatusReport of(Settings settings, Instant now, SwiftDays swift) {
+        StatusReport report = new StatusReport();
+        Path workDir = Path.of(settings.get("work.dir"));
+        Duration grace = Duration.ofMinutes(settings.getInt("status.grace-minutes"));
+        for (String job : Schedule.JOBS) {
+            report.job(Schedule.of(settings, job), JobState.file(workDir, job), now, grace);
+        }
+        report.swift(swift);
+        report.restoredDay(Path.of(settings.get("dump.dir")).resolve("restored-day"));
+        return report;
+    }
+
+    private void job(Schedule schedule, Path file, Instant now, Duration grace) {
+        JobState state;
+        try {
+            state = JobState.read(file, schedule.job());
+        } catch (IOException e) {
+            items.add(new Item(schedule.job(), JobCheck.Level.UNKNOWN, e.getMessage()));
+            details.add(String.format("%-8s %-9s %s", schedule.job(), JobCheck.Level.UNKNOWN, e.getMessage()));
+            return;
+        }
+        JobCheck.Verdict verdict = JobCheck.evaluate(schedule, state, now, grace);
+        items.add(new Item(schedule.job(), verdict.level(), verdict.text()));
+        String plan = schedule.enabled() ? "enabled, " + schedule.describe() + ", next " + schedule.nextFire(now) : "disabled";
+        details.add(String.format("%-8s %-9s %s", schedule.job(), verdict.level(), plan));
+        if (schedule.enabled()) {
+            details.add(indent(verdict.text()));
+        }
+        if (state.lastSuccess() != null) {
+            details.add(indent("last success at " + state.lastSuccess().endedAt() + ", " + state.lastSuccess().describe()));
+        }
+        if (state.lastFailure() != null) {
+            JobState.Run failure = state.lastFailure();
+            details.add(indent("last failure at " + failure.endedAt() + (failure.day() == null ? "" : ", day " + failure.day())
+                    + ": " + failure.reason()));
+        }
+    }
+
+    private void swift(SwiftDays swift) {
+        if (swift == null) {
+            details.add(String.format("%-8s %-9s %s", "swift", "", "not asked (swift.key is not set for this check)"));
+            return;
+        }
+        if (swift.problem() != null) {
+            items.add(new Item("swift", JobCheck.Level.WARNING, "cannot list the days in Swift: " + swift.problem()));
+            details.add(String.format("%-8s %-9s %s", "swift", JobCheck.Level.WARNING, "cannot list the days: " + swift.problem()));
+            return;
+        }
+        List<String> days = swift.days();
+        details.add(String.format("%-8s %-9s %s", "swift", JobCheck.Level.OK, days.isEmpty() ? "no day in Swift"
+                : days.size() + " days in Swift, from " + days.get(0) + " to " + days.get(days.size() - 1)));
+    }
+
+    private void restoredDay(Path file) {
+        String day;
+        try {
+            day = Files.isRegularFile(file) ? Files.readString(file, StandardCharsets.UTF_8).strip() : null;
+        } catch (IOException e) {
+            day = null;
+        }
+        details.add(String.format("%-8s %-9s %s", "restored", "", day == null ? "no restored day (" + file + " is missing)"
+                : "the intermediary holds day " + day + " (" + file + ")"));
+    }
+
+    private static String indent(String text) {
+        return " ".repeat(19) + text;
+    }
+
+    public JobCheck.Level level() {
+        return items.stream().map(Item::level).reduce(JobCheck.Level.OK, JobCheck.Level::worst);
+    }
+
+    /** The summary line, then the details. */
+    public List<String> lines() {
+        JobCheck.Level level = level();
+        List<String> parts = new ArrayList<>();
+        for (Item item : items) {
+            if (level == JobCheck.Level.OK ? !item.text().startsWith("disabled") : item.level() != JobCheck.Level.OK) {
+                parts.add(item.name() + " " + item.text());
+            }
+        }
+        List<String> lines = new ArrayList<>();
+        lines.add(level + ": " + (parts.isEmpty() ? "no job is enabled on this host" : String.join("; ", parts)));
+        lines.addAll(details);
+        return lines;
+    }
+}

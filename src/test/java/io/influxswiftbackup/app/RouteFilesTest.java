@@ -1,0 +1,103 @@
+package io.influxswiftbackup.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.influxswiftbackup.config.ConfigException;
+import io.influxswiftbackup.config.Settings;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import javax.management.ObjectName;
+import org.apache.camel.Route;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Where the routes are read from, and the one line that names a broken route file when the process starts. */
+class RouteFilesTest {
+
+    @TempDir
+    Path dir;
+
+    private Path routesCopy(Path parent) throws IOException {
+        Path routes = Files.createDirectories(parent.resolve("routes"));
+        for (Path file : RouteFiles.yamlFiles(Path.of("routes"))) {
+            Files.copy(file, routes.resolve(file.getFileName()));
+        }
+        return routes;
+    }
+
+    @Test
+    void routesDirThenTheWorkingDirectoryThenNextToTheJar() throws IOException {
+        Path cwd = Files.createDirectories(dir.resolve("cwd"));
+        Path jar = Files.createDirectories(dir.resolve("opt"));
+        Path nextToJar = routesCopy(jar);
+        assertEquals(nextToJar, RouteFiles.folder(null, cwd, jar));
+        Path inCwd = routesCopy(cwd);
+        assertEquals(inCwd, RouteFiles.folder(null, cwd, jar));
+        assertEquals(nextToJar, RouteFiles.folder("../opt/routes", cwd, jar), "routes.dir, relative to the working directory");
+    }
+
+    @Test
+    void noRoutesFolderOrAnEmptyOneIsAConfigurationError() throws IOException {
+        Path cwd = Files.createDirectories(dir.resolve("cwd"));
+        ConfigException none = assertThrows(ConfigException.class, () -> RouteFiles.folder(null, cwd, dir));
+        assertEquals("routes.dir is not set and there is no routes folder in " + cwd + " nor next to the jar in " + dir,
+                none.getMessage());
+        Path empty = Files.createDirectories(dir.resolve("empty"));
+        ConfigException nothing = assertThrows(ConfigException.class, () -> RouteFiles.folder(empty.toString(), cwd, null));
+        assertEquals("routes.dir " + empty + " holds no *.yaml file", nothing.getMessage());
+    }
+
+    @Test
+    void everyRouteHasItsOwnIdAndAnMBeanUnderIt() throws Exception {
+        String context = "ids-" + System.nanoTime();
+        Path config = Files.writeString(dir.resolve("app.properties"), String.join("\n", "swift.key=unused",
+                "work.dir=" + dir.resolve("work"), "camel.main.name=" + context, ""));
+        try (JobRuntime runtime = JobRuntime.startOnce(Settings.load(config, Map.of()), Clock.systemUTC())) {
+            List<Route> routes = runtime.context().getRoutes();
+            assertTrue(routes.size() >= 18, routes.toString());
+            for (Route route : routes) {
+                assertTrue(route.isCustomId(), "route " + route.getRouteId() + " has no id in " + route.getSourceLocationShort());
+                assertTrue(ManagementFactory.getPlatformMBeanServer().isRegistered(new ObjectName(
+                        "org.apache.camel:context=" + context + ",type=routes,name=\"" + route.getRouteId() + "\"")), route.getRouteId());
+            }
+        }
+    }
+
+    private ConfigException startWith(Path routes) throws IOException {
+        Path config = Files.writeString(dir.resolve("app.properties"), String.join("\n", "routes.dir=" + routes,
+                "swift.key=unused", "work.dir=" + dir.resolve("work"), "camel.main.name=routes-" + System.nanoTime(), ""));
+        Settings settings = Settings.load(config, Map.of());
+        return assertThrows(ConfigException.class, () -> JobRuntime.startOnce(settings, Clock.systemUTC()).close());
+    }
+
+    @Test
+    void aYamlErrorStopsTheStartNamingFileAndLine() throws IOException {
+        Path routes = routesCopy(dir);
+        Path backup = routes.resolve("backup.yaml");
+        Files.writeString(backup, Files.readString(backup).replace("            message: \"Backup for day ${exchangeProperty.container}: influxd",
+                "            mesage: \"Backup for day ${exchangeProperty.container}: influxd"));
+        Exception failure = startWith(routes);
+        assertEquals("routes: " + backup + ", line 29, column 21: Unsupported field: mesage", failure.getMessage());
+        assertEquals(2, Failures.exitCode(failure));
+    }
+
+    @Test
+    void aCamelErrorStopsTheStartNamingTheRouteAndItsFile() throws IOException {
+        Path routes = routesCopy(dir);
+        Path backup = routes.resolve("backup.yaml");
+        Files.writeString(backup, Files.readString(backup).replace("uri: direct:swift-ensure-container", "uri: nosuch:thing"));
+        java.util.List<String> lines = Files.readAllLines(backup);
+        int step = lines.indexOf("            uri: nosuch:thing") + 1; // the line of the uri (Camel names it)
+        Exception failure = startWith(routes);
+        assertEquals("routes: " + backup + ", line " + step + " (route backup): No endpoint could be found for: nosuch://thing, please"
+                + " check your classpath contains the needed Camel component jar", failure.getMessage());
+        assertEquals(2, Failures.exitCode(failure));
+    }
+}
