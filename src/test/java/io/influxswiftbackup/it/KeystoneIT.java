@@ -115,7 +115,10 @@ class KeystoneIT {
         Path passwordFile = dir.resolve("swift-password");
         Files.writeString(passwordFile, password + "\n");
         Files.setPosixFilePermissions(passwordFile, PosixFilePermissions.fromString("rw-------"));
-        Path fileConfig = TestConfig.write(dir, ks, Map.of("swift.password-file", passwordFile.toString()));
+        // Its own folder: the config of the other commands (test.properties in dir) stays as it is.
+        Path fileConfig = TestConfig.write(Files.createDirectories(dir.resolve("password-file")), ks,
+                Map.of("swift.password-file", passwordFile.toString(), "work.dir", dir.resolve("work").toString(),
+                        "dump.dir", dir.resolve("dump").toString()));
         JarRun restore = JarRun.run(dir, Map.of(), "restore", "--config", fileConfig.toString(), "--date", DAY);
         assertEquals(0, restore.exitCode(), restore.toString());
         assertNoSecret(restore);
@@ -236,7 +239,7 @@ class KeystoneIT {
         Map<String, String> noPassword = new HashMap<>();
         JarRun missing = JarRun.run(dir, noPassword, "backup", "--config", config.toString(), "--date", "2016-10-07");
         assertEquals(2, missing.exitCode(), missing.toString());
-        assertEquals(List.of("error: swift.password is not set: give it in the environment (SWIFT_PASSWORD) or name a file"
-                + " holding it in swift.password-file"), missing.stderrLines());
+        assertEquals(List.of("error: swift.password is not set (give it as SWIFT_PASSWORD, or swift.password-file naming a"
+                + " file that holds it)"), missing.stderrLines());
     }
 }
