@@ -7,7 +7,6 @@ import io.influxswiftbackup.day.DaySelection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.camel.Exchange;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -36,7 +35,6 @@ class ListCommand implements Callable<Integer> {
     boolean json;
 
     @Override
-    @SuppressWarnings("unchecked")
     public Integer call() throws Exception {
         Day day = date == null ? null : Day.parse(date);
         DaySelection selection = day == null ? DaySelection.of(null, from, to, match, false) : null;
@@ -45,20 +43,15 @@ class ListCommand implements Callable<Integer> {
         }
         app.quiet();
         try (JobRuntime runtime = app.startOnce()) {
-            Map<String, Object> properties = day == null ? Map.of() : Map.of("container", day.container());
-            Exchange result = runtime.run("direct:swift-list", Map.of(), properties);
-            if (result.isFailed()) {
-                throw result.getException();
-            }
-            List<Map<String, Object>> entries = result.getMessage().getBody(List.class);
             if (day != null) {
+                List<Map<String, Object>> entries = SwiftDays.listing(runtime, day.container());
                 if (json) {
                     app.out().println(new ObjectMapper().writeValueAsString(entries));
                 } else {
                     entries.forEach(e -> app.out().printf("%12d  %s%n", ((Number) e.get("bytes")).longValue(), e.get("name")));
                 }
             } else {
-                List<String> days = selection.select(entries.stream().map(e -> (String) e.get("name")).toList());
+                List<String> days = SwiftDays.days(runtime, selection);
                 if (json) {
                     app.out().println(new ObjectMapper().writeValueAsString(days));
                 } else {

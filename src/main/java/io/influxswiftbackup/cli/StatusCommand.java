@@ -2,6 +2,7 @@ package io.influxswiftbackup.cli;
 
 import io.influxswiftbackup.app.Failures;
 import io.influxswiftbackup.app.JobRuntime;
+import io.influxswiftbackup.day.DaySelection;
 import io.influxswiftbackup.config.ConfigException;
 import io.influxswiftbackup.config.Settings;
 import io.influxswiftbackup.monitor.JobCheck;
@@ -44,7 +45,7 @@ class StatusCommand implements Callable<Integer> {
             return null;
         }
         try (JobRuntime runtime = JobRuntime.startOnce(settings, app.clock)) {
-            return new StatusReport.SwiftDays(SwiftDays.list(runtime), null);
+            return new StatusReport.SwiftDays(SwiftDays.days(runtime, DaySelection.of(null, null, null, null, false)), null);
         } catch (Exception e) {
             return new StatusReport.SwiftDays(List.of(), Failures.describe(e));
         }
