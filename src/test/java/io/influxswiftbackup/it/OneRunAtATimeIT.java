@@ -76,7 +76,7 @@ class OneRunAtATimeIT {
         open(gate);
         JarRun done = first.finish();
         assertEquals(0, done.exitCode(), done.toString());
-        assertEquals(List.of(DAY + "/shards/meta.00", DAY + "/shards/sensu_db.autogen.00001.00"),
+        assertEquals(List.of(DAY + "/manifest.json", DAY + "/shards/meta.00", DAY + "/shards/sensu_db.autogen.00001.00"),
                 new SwiftCli(env).listIfPresent(DAY, DAY + "/"));
 
         JarRun again = JarRun.run(dir, environment, "backup", "--config", config.toString(), "--date", DAY, "--force");
