@@ -67,7 +67,7 @@ public class DayManifest {
     @SuppressWarnings("unchecked")
     public void note(Exchange exchange, String kind) {
         List<Entry> entries = exchange.getProperty(ENTRIES, List.class);
-        Long records = "dump".equals(kind) ? exchange.getProperty("recordCount", Long.class) : null;
+        Long records = "dump".equals(kind) ? exchange.getProperty("records", Long.class) : null;
         entries.add(new Entry(exchange.getProperty("objectName", String.class), exchange.getProperty("localSize", Long.class),
                 exchange.getProperty("localMd5", String.class), kind, records));
     }
