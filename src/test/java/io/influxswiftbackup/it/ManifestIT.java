@@ -39,6 +39,7 @@ class ManifestIT {
 
     static final String DONE = "2016-11-01";
     static final String FAILED = "2016-11-02";
+    static final String TWICE = "2016-11-03";
     static LocalServers.Environment env;
     static final ObjectMapper JSON = new ObjectMapper();
 
@@ -48,7 +49,7 @@ class ManifestIT {
     @BeforeAll
     static void servers() throws Exception {
         env = LocalServers.environment();
-        new SwiftCli(env).deleteContainers(DONE, FAILED);
+        new SwiftCli(env).deleteContainers(DONE, FAILED, TWICE);
     }
 
     private Settings settings(Map<String, String> overrides) throws Exception {
@@ -123,6 +124,32 @@ class ManifestIT {
             Exchange forced = runtime.run("direct:restore", Map.of(RestoreRun.DATE_HEADER, FAILED,
                     RestoreRun.FORCE_HEADER, true, RestoreRun.DRY_RUN_HEADER, true));
             assertFalse(forced.isFailed(), () -> "--force goes on: " + forced.getException());
+        }
+    }
+
+    @Test
+    void aForcedReRunUploadsNoIdenticalObjectAgainAndLeavesTheSameObjectSet() throws Exception {
+        URI swiftUrl = URI.create(env.get("swift.auth-url"));
+        try (FaultProxy proxy = FaultProxy.start(swiftUrl.getHost(), swiftUrl.getPort())) {
+            Settings settings = settings(Map.of("swift.storage-url", proxy.baseUrl() + "/v1/AUTH_test"));
+            java.util.function.Supplier<Long> shardPuts = () -> proxy.requests().stream()
+                    .filter(r -> r.method().equals("PUT") && r.path().contains("/" + TWICE + "/shards/")).count();
+            try (JobRuntime runtime = JobRuntime.startOnce(settings, at(TWICE))) {
+                Exchange first = runtime.run("direct:backup", Map.of());
+                assertFalse(first.isFailed(), () -> String.valueOf(first.getException()));
+            }
+            assertEquals(2L, shardPuts.get());
+            List<String> objects = new SwiftCli(env).listIfPresent(TWICE, TWICE + "/");
+            JsonNode before = manifest(TWICE).path("objects");
+
+            try (JobRuntime runtime = JobRuntime.startOnce(settings, at(TWICE))) {
+                Exchange again = runtime.run("direct:backup", Map.of(BackupRun.FORCE_HEADER, true));
+                assertFalse(again.isFailed(), () -> String.valueOf(again.getException()));
+            }
+            assertEquals(2L, shardPuts.get(), "the re-run uploads no identical object again");
+            assertEquals(objects, new SwiftCli(env).listIfPresent(TWICE, TWICE + "/"), "the same object set");
+            assertEquals(before, manifest(TWICE).path("objects"), "the same objects in the manifest");
+            assertTrue(stat(TWICE).stream().noneMatch(l -> l.contains("In-Progress")));
         }
     }
 
