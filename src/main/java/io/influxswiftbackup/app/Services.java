@@ -1,6 +1,7 @@
 package io.influxswiftbackup.app;
 
 import io.influxswiftbackup.backup.BackupRun;
+import io.influxswiftbackup.day.DayManifest;
 import io.influxswiftbackup.config.ConfigException;
 import io.influxswiftbackup.config.Settings;
 import io.influxswiftbackup.day.Day;
@@ -67,6 +68,7 @@ public final class Services {
         Path workDir = Path.of(settings.get("work.dir"));
         beans.put("backupRun", new BackupRun(workDir, timezone, clock, settings.get("backup.format")));
         beans.put("downloadCheck", new DownloadCheck());
+        beans.put("dayManifest", new DayManifest(clock));
         beans.put("execChecks", new ExecChecks());
         InfluxChecks influxChecks = new InfluxChecks(settings.getInt("restore.start-timeout-ms"));
         beans.put("influxChecks", influxChecks);

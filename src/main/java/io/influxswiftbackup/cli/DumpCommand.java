@@ -1,6 +1,7 @@
 package io.influxswiftbackup.cli;
 
 import io.influxswiftbackup.app.JobRuntime;
+import io.influxswiftbackup.monitor.JobMonitor;
 import io.influxswiftbackup.day.Day;
 import io.influxswiftbackup.dump.DumpRun;
 import java.time.LocalDate;
@@ -49,15 +50,16 @@ class DumpCommand implements Callable<Integer> {
             if (first == null) {
                 runOne(runtime, null);
             } else {
-                for (LocalDate day = first; !day.isAfter(last); day = day.plusDays(1)) {
-                    runOne(runtime, new Day(day).container());
+                for (LocalDate day = first; !day.isAfter(last) && runOne(runtime, new Day(day).container()); day = day.plusDays(1)) {
+                    // the next day, unless another dump runs (then every later day would be skipped too)
                 }
             }
         }
         return 0;
     }
 
-    private void runOne(JobRuntime runtime, String day) throws Exception {
+    /** False when the run was skipped because another dump runs. */
+    private boolean runOne(JobRuntime runtime, String day) throws Exception {
         Map<String, Object> headers = new HashMap<>();
         if (day != null) {
             headers.put(DumpRun.DATE_HEADER, day);
@@ -70,5 +72,6 @@ class DumpCommand implements Callable<Integer> {
         if (result.isFailed()) {
             throw result.getException();
         }
+        return result.getProperty(JobMonitor.SKIPPED) == null;
     }
 }

@@ -3,6 +3,7 @@ package io.influxswiftbackup.monitor;
 import io.influxswiftbackup.app.Failures;
 import io.influxswiftbackup.config.Settings;
 import io.influxswiftbackup.restore.RestoreRun;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -31,7 +32,10 @@ import org.slf4j.MDC;
  * Watches the three job routes ({@code backup}, {@code restore}, {@code dump}, by route id) through
  * a Camel route policy: when an exchange enters one, a {@link JobRun} starts (and the log lines get
  * the job's name); when it leaves, the outcome goes to the job's state file and MBean. It also
- * knows which jobs are running, so a route reload can wait until none is.
+ * knows which jobs are running, so a route reload can wait until none is. One run of a job at a
+ * time, across processes: a run first takes the job's {@link JobLock}; when another run holds it,
+ * the exchange gets the property {@value #SKIPPED} (the job's route says so and stops), and nothing
+ * is recorded: the run that holds the lock is the one in the state file.
  */
 public final class JobMonitor implements RoutePolicyFactory {
 
@@ -42,10 +46,15 @@ public final class JobMonitor implements RoutePolicyFactory {
     private final Clock clock;
     private final Set<String> running = new LinkedHashSet<>();
     private final MBeanServer mbeans = ManagementFactory.getPlatformMBeanServer();
+    private final Path workDir;
+
+    /** Exchange property of a run that did not start because the job runs already: the line that says so. */
+    public static final String SKIPPED = "skipped";
+    private static final String LOCK = "jobLock";
 
     public JobMonitor(Settings settings, Clock clock) {
         this.clock = clock;
-        Path workDir = Path.of(settings.get("work.dir"));
+        this.workDir = Path.of(settings.get("work.dir"));
         Duration grace = Duration.ofMinutes(settings.getInt("status.grace-minutes"));
         for (String job : Schedule.JOBS) {
             jobs.put(job, new JobStats(Schedule.of(settings, job), JobState.file(workDir, job), clock, grace));
@@ -124,6 +133,17 @@ public final class JobMonitor implements RoutePolicyFactory {
         }
     }
 
+    private static void release(JobLock lock) {
+        if (lock == null) {
+            return;
+        }
+        try {
+            lock.close();
+        } catch (IOException e) {
+            LOG.warn("Cannot release a job lock: {}", e.getMessage());
+        }
+    }
+
     /** The policy of one job route. A dry run (restore --dry-run) is not a run. */
     private final class Policy extends RoutePolicySupport {
 
@@ -138,20 +158,42 @@ public final class JobMonitor implements RoutePolicyFactory {
             if (Boolean.TRUE.equals(exchange.getMessage().getHeader(RestoreRun.DRY_RUN_HEADER, Boolean.class))) {
                 return;
             }
-            JobRun run = new JobRun(stats.getJob(), clock.instant());
+            String job = stats.getJob();
+            MDC.put(JobRun.MDC_JOB, job);
+            Path file = JobLock.file(workDir, job);
+            JobLock lock = null;
+            IOException lockFailure = null;
+            try {
+                lock = JobLock.tryAcquire(file, clock.instant());
+                if (lock == null) {
+                    exchange.setProperty(SKIPPED, job + " skipped: another " + job + " runs (" + JobLock.holder(file) + ")");
+                    return;
+                }
+                exchange.setProperty(LOCK, lock);
+            } catch (IOException e) {
+                lockFailure = e;
+            }
+            JobRun run = new JobRun(job, clock.instant());
             exchange.setProperty(JobRun.PROPERTY, run);
-            MDC.put(JobRun.MDC_JOB, stats.getJob());
-            started(stats.getJob());
+            started(job);
             stats.begin(run);
+            if (lockFailure != null) {
+                exchange.setException(new IOException("cannot lock " + file + ": " + lockFailure.getMessage(), lockFailure));
+            }
         }
 
         @Override
         public void onExchangeDone(Route route, Exchange exchange) {
             JobRun run = exchange.getProperty(JobRun.PROPERTY, JobRun.class);
             if (run == null) {
+                if (exchange.getProperty(SKIPPED) != null) {
+                    MDC.remove(JobRun.MDC_JOB);
+                }
                 return;
             }
             exchange.removeProperty(JobRun.PROPERTY);
+            JobLock lock = exchange.getProperty(LOCK, JobLock.class);
+            exchange.removeProperty(LOCK);
             try {
                 String failure = exchange.isFailed() ? Failures.describe(exchange.getException()) : null;
                 JobState.Run outcome = stats.end(run, failure);
@@ -161,6 +203,7 @@ public final class JobMonitor implements RoutePolicyFactory {
                     LOG.error("Job {} failed after {} ms ({} moved): {}", stats.getJob(), outcome.durationMs(), run.moved(), failure);
                 }
             } finally {
+                release(lock);
                 ended(stats.getJob());
                 MDC.remove(JobRun.MDC_JOB);
                 MDC.remove(JobRun.MDC_DAY);

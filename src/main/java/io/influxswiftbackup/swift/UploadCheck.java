@@ -34,6 +34,7 @@ public class UploadCheck {
     public static final String TRANSFER_START = "transferStart";
     public static final String TRANSFER_RATE = "transferRate";
     public static final String PROGRESS = "progress";
+    public static final String ALREADY_STORED = "alreadyStored";
 
     private static final int BUFFER = 1 << 16;
     private final LargeObjects largeObjects;
@@ -85,8 +86,28 @@ public class UploadCheck {
         exchange.setProperty(TRANSFER_START, System.nanoTime());
     }
 
-    @SuppressWarnings("unchecked")
+    /** After the HEAD of the upload's object: the object verified, or the upload fails. */
     public void verifyStored(Exchange exchange) {
+        String mismatch = mismatch(exchange);
+        if (mismatch != null) {
+            throw new SwiftException(mismatch);
+        }
+        transferred(exchange, exchange.getProperty(LOCAL_SIZE, Long.class));
+    }
+
+    /**
+     * After a HEAD of the object before the upload (200, or 404 when there is none): property
+     * {@value #ALREADY_STORED} true when Swift holds it already, identical (same size and MD5, the
+     * same kind of object): then it is not uploaded again.
+     */
+    public void noteAlreadyStored(Exchange exchange) {
+        Integer status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
+        exchange.setProperty(ALREADY_STORED, status != null && status != 404 && mismatch(exchange) == null);
+    }
+
+    /** Why the object Swift describes (HEAD answer) is not the local file, or null when it is. */
+    @SuppressWarnings("unchecked")
+    private static String mismatch(Exchange exchange) {
         Message message = exchange.getMessage();
         String object = exchange.getProperty("objectName") + " in container " + exchange.getProperty("container");
         long localSize = exchange.getProperty(LOCAL_SIZE, Long.class);
@@ -96,28 +117,27 @@ public class UploadCheck {
         String storedEtag = unquote(message.getHeader("Etag", String.class));
         boolean large = isStaticLargeObject(message);
         if (storedSize == null || storedSize != localSize) {
-            throw new SwiftException("verification of " + object + " failed: Swift holds " + storedSize
-                    + " bytes, the local file has " + localSize);
+            return "verification of " + object + " failed: Swift holds " + storedSize
+                    + " bytes, the local file has " + localSize;
         }
         if (segments.isEmpty()) {
             if (large || !localMd5.equalsIgnoreCase(storedEtag)) {
-                throw new SwiftException("verification of " + object + " failed: Swift's MD5 " + storedEtag
-                        + (large ? " is a large object's" : "") + " differs from the local file's " + localMd5);
+                return "verification of " + object + " failed: Swift's MD5 " + storedEtag
+                        + (large ? " is a large object's" : "") + " differs from the local file's " + localMd5;
             }
-            transferred(exchange, localSize);
-            return;
+            return null;
         }
         String sloEtag = exchange.getProperty(LargeObjects.SLO_ETAG, String.class);
         String keptMd5 = message.getHeader(LargeObjects.MD5_META, String.class);
         if (!large || !sloEtag.equalsIgnoreCase(storedEtag)) {
-            throw new SwiftException("verification of " + object + " failed: expected a static large object of "
-                    + segments.size() + " segments with ETag " + sloEtag + ", Swift holds " + (large ? "one with ETag " + storedEtag : "a plain object"));
+            return "verification of " + object + " failed: expected a static large object of "
+                    + segments.size() + " segments with ETag " + sloEtag + ", Swift holds " + (large ? "one with ETag " + storedEtag : "a plain object");
         }
         if (!localMd5.equalsIgnoreCase(keptMd5)) {
-            throw new SwiftException("verification of " + object + " failed: its " + LargeObjects.MD5_META + " is "
-                    + keptMd5 + ", the local file's MD5 " + localMd5);
+            return "verification of " + object + " failed: its " + LargeObjects.MD5_META + " is "
+                    + keptMd5 + ", the local file's MD5 " + localMd5;
         }
-        transferred(exchange, localSize);
+        return null;
     }
 
     /** A verified transfer of {@code bytes}: its rate, and what the job moved so far, for the log line. */

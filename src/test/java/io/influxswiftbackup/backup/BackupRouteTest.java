@@ -60,8 +60,21 @@ class BackupRouteTest {
             route.interceptSendToEndpoint("direct:swift-list-page").skipSendToOriginalEndpoint()
                     .setBody(route.constant(List.of()));
             route.interceptSendToEndpoint("direct:swift-upload-verified").skipSendToOriginalEndpoint().to("mock:upload");
+            route.interceptSendToEndpoint("direct:swift-mark-day-in-progress").skipSendToOriginalEndpoint().to("mock:mark");
+            route.interceptSendToEndpoint("direct:swift-read-manifest").skipSendToOriginalEndpoint().to("mock:read-manifest");
+            route.interceptSendToEndpoint("direct:swift-put-manifest").skipSendToOriginalEndpoint().to("mock:put-manifest");
+            route.interceptSendToEndpoint("direct:swift-clear-day-mark").skipSendToOriginalEndpoint().to("mock:clear-mark");
         });
-        return runtime.context().getEndpoint("mock:upload", MockEndpoint.class);
+        MockEndpoint upload = runtime.context().getEndpoint("mock:upload", MockEndpoint.class);
+        upload.whenAnyExchangeReceived(exchange -> {
+            exchange.setProperty("localSize", 4L);
+            exchange.setProperty("localMd5", "0123456789abcdef0123456789abcdef");
+        });
+        return upload;
+    }
+
+    private int received(String mock) {
+        return runtime.context().getEndpoint(mock, MockEndpoint.class).getReceivedCounter();
     }
 
     private static final String WRITES_THREE_FILES = """
@@ -83,6 +96,11 @@ class BackupRouteTest {
         assertFalse(result.isFailed(), () -> String.valueOf(result.getException()));
         upload.assertIsSatisfied();
         assertEquals(List.of(), runDirs(dir.resolve("work")));
+        assertEquals(List.of(1, 1, 1), List.of(received("mock:mark"), received("mock:put-manifest"), received("mock:clear-mark")),
+                "the day is marked, its manifest written, the mark removed");
+        String manifest = runtime.context().getEndpoint("mock:put-manifest", MockEndpoint.class)
+                .getReceivedExchanges().get(0).getMessage().getBody(String.class);
+        assertTrue(manifest.contains("\"2016-06-11/shards/sensu_db.autogen.00010.00\""), manifest);
     }
 
     @Test
@@ -99,6 +117,8 @@ class BackupRouteTest {
         }
         assertEquals("Swift answered 503 for sensu_db.autogen.00001.00", cause.getMessage());
         assertTrue(upload.getReceivedCounter() >= 2, "uploads run in parallel; the failed one was tried");
+        assertEquals(List.of(1, 0, 0), List.of(received("mock:mark"), received("mock:put-manifest"), received("mock:clear-mark")),
+                "the day stays marked in progress: no manifest");
         List<String> runs = runDirs(dir.resolve("work"));
         assertEquals(1, runs.size());
         assertEquals(List.of("meta.00", "sensu_db.autogen.00001.00", "sensu_db.autogen.00010.00"),
@@ -127,7 +147,7 @@ class BackupRouteTest {
     }
 
     private static List<String> runDirs(Path workDir) throws IOException {
-        return list(workDir).stream().filter(name -> !name.equals("state")).toList();
+        return list(workDir).stream().filter(name -> !name.equals("state") && !name.equals("locks")).toList();
     }
 
     private static List<String> list(Path directory) throws IOException {

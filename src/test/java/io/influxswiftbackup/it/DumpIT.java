@@ -127,6 +127,21 @@ class DumpIT {
         List<Instant> times = lines.stream().map(l -> Instant.parse(readTime(l))).toList();
         assertEquals(times.stream().sorted().toList(), times, "in time order");
         assertFalse(Files.exists(shared.resolve("dump").resolve(Path.of(OBJECT).getFileName())), "the local file is deleted");
+
+        // The day's manifest lists the dump file with its size, MD5 and record count; the day is not marked in progress.
+        Path manifestFile = dir.resolve("manifest.json");
+        swift.run(dir, "download", DAY, DAY + "/manifest.json", "-o", manifestFile.toString());
+        JsonNode manifest = JSON.readTree(manifestFile.toFile());
+        assertEquals("dump", manifest.path("job").asText(), manifest.toString());
+        assertEquals(1, manifest.path("objects").size(), manifest.toString());
+        JsonNode entry = manifest.path("objects").get(0);
+        assertEquals(OBJECT, entry.path("name").asText());
+        assertEquals("dump", entry.path("kind").asText());
+        assertEquals(object.length, entry.path("size").asLong());
+        assertEquals(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("MD5").digest(object)),
+                entry.path("md5").asText());
+        assertEquals(expected.size(), entry.path("records").asLong());
+        assertTrue(swift.run(dir, "stat", DAY).stream().noneMatch(l -> l.contains("In-Progress")));
     }
 
     @Test
