@@ -2,6 +2,7 @@ package io.influxswiftbackup.app;
 
 import io.influxswiftbackup.backup.BackupRun;
 import io.influxswiftbackup.day.DayManifest;
+import io.influxswiftbackup.files.DiskSpace;
 import io.influxswiftbackup.config.ConfigException;
 import io.influxswiftbackup.config.Settings;
 import io.influxswiftbackup.day.Day;
@@ -67,6 +68,8 @@ public final class Services {
         String timezone = timezone(settings);
         Path workDir = Path.of(settings.get("work.dir"));
         beans.put("backupRun", new BackupRun(workDir, timezone, clock, settings.get("backup.format")));
+        beans.put("diskSpace", new DiskSpace(workDir, Path.of(settings.get("influx.production.datadir")),
+                settings.get("influx.database"), settings.getInt("disk.free-margin-percent")));
         beans.put("downloadCheck", new DownloadCheck());
         beans.put("dayManifest", new DayManifest(clock));
         beans.put("execChecks", new ExecChecks());

@@ -103,6 +103,7 @@ public final class ConfigCheck {
         rule("dump.lag-days", range(0, 3650));
         rule("dump.progress-pages", range(1, Integer.MAX_VALUE));
         rule("work.dir", ConfigCheck::path);
+        rule("disk.free-margin-percent", range(0, 1_000_000_000));
         rule("dump.dir", ConfigCheck::path);
         rule("routes.dir", optional(ConfigCheck::directory));
         rule("routes.reload", ConfigCheck::bool);

@@ -84,7 +84,7 @@ class RouteFilesTest {
         Files.writeString(backup, Files.readString(backup).replace("            message: \"Backup for day ${exchangeProperty.container}: influxd",
                 "            mesage: \"Backup for day ${exchangeProperty.container}: influxd"));
         Exception failure = startWith(routes);
-        assertEquals("routes: " + backup + ", line 39, column 21: Unsupported field: mesage", failure.getMessage());
+        assertEquals("routes: " + backup + ", line 43, column 21: Unsupported field: mesage", failure.getMessage());
         assertEquals(2, Failures.exitCode(failure));
     }
 
