@@ -5,16 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.influxswiftbackup.monitor.JobLock;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -51,7 +47,7 @@ class OneRunAtATimeIT {
                 + "[ -p '" + gate + "' ] && read go < '" + gate + "'\n"
                 + "mkdir -p \"$6\" && echo meta > \"$6/meta.00\" && echo one > \"$6/sensu_db.autogen.00001.00\"\n");
         Files.setPosixFilePermissions(influxd, PosixFilePermissions.fromString("rwx------"));
-        mkfifo(gate);
+        FifoGate.make(gate);
         Path config = TestConfig.write(dir, env, Map.of("influx.influxd", influxd.toString()));
         Map<String, String> environment = Map.of("SWIFT_KEY", env.get("swift.key"));
         Path lock = JobLock.file(dir.resolve("work"), "backup");
@@ -73,7 +69,7 @@ class OneRunAtATimeIT {
         assertEquals(List.of(), new SwiftCli(env).listIfPresent(DAY, DAY + "/"), "nothing in Swift while the first is held");
         assertTrue(first.process().isAlive());
 
-        open(gate);
+        FifoGate.open(gate);
         JarRun done = first.finish();
         assertEquals(0, done.exitCode(), done.toString());
         assertEquals(List.of(DAY + "/manifest.json", DAY + "/shards/meta.00", DAY + "/shards/sensu_db.autogen.00001.00"),
@@ -82,19 +78,5 @@ class OneRunAtATimeIT {
         JarRun again = JarRun.run(dir, environment, "backup", "--config", config.toString(), "--date", DAY, "--force");
         assertEquals(0, again.exitCode(), "the lock is free once the first has ended: " + again);
         assertFalse(again.stdout().contains("skipped"), again.toString());
-    }
-
-    private static void mkfifo(Path fifo) throws Exception {
-        Process process = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
-        assertTrue(process.waitFor(10, TimeUnit.SECONDS) && process.exitValue() == 0, "mkfifo " + fifo);
-    }
-
-    /** Lets the held influxd go on, and opens the gate for good (no FIFO: the script no longer waits). */
-    private static void open(Path fifo) throws IOException {
-        Path held = fifo.resolveSibling("gate.held");
-        Files.move(fifo, held);
-        try (OutputStream out = Files.newOutputStream(held)) {
-            out.write("go\n".getBytes(StandardCharsets.US_ASCII));
-        }
     }
 }

@@ -9,8 +9,6 @@ import io.influxswiftbackup.app.JobRuntime;
 import io.influxswiftbackup.app.RouteReloader;
 import io.influxswiftbackup.backup.BackupRun;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -146,7 +144,7 @@ class ReloadIT {
 
     @Test
     void aSaveDuringARunningJobWaitsUntilTheJobEnds() throws Exception {
-        mkfifo(gate);
+        FifoGate.make(gate);
         CompletableFuture<Exchange> running = CompletableFuture.supplyAsync(() -> daemon.run("direct:backup",
                 Map.of(BackupRun.DATE_HEADER, "2016-10-05")));
         await("the backup runs (held at the gate)", () -> daemon.monitor().running().contains("backup"));
@@ -156,26 +154,12 @@ class ReloadIT {
         assertEquals(0, reloader().reloadedCount(), "nothing reloaded while the job runs");
         assertFalse(running.isDone());
 
-        open(gate);
+        FifoGate.open(gate);
         Exchange first = running.get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
         assertFalse(first.isFailed(), () -> String.valueOf(first.getException()));
         assertNull(first.getProperty("editedBy"), "the running job ended on the routes it started with");
         await("the file is reloaded once the job has ended", () -> reloader().reloadedCount() == 1);
         assertNull(reloader().waitingFile());
         assertEquals("during", backup("2016-10-06").getProperty("editedBy"), "the next run has the new step");
-    }
-
-    private static void mkfifo(Path fifo) throws Exception {
-        Process process = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
-        assertTrue(process.waitFor(10, TimeUnit.SECONDS) && process.exitValue() == 0, "mkfifo " + fifo);
-    }
-
-    /** Lets the held influxd go on, and opens the gate for good (no FIFO: the script no longer waits). */
-    private static void open(Path fifo) throws IOException {
-        Path held = fifo.resolveSibling("gate.held");
-        Files.move(fifo, held);
-        try (OutputStream out = Files.newOutputStream(held)) {
-            out.write("go\n".getBytes(StandardCharsets.US_ASCII));
-        }
     }
 }

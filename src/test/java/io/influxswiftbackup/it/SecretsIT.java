@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.influxswiftbackup.app.JobRuntime;
 import io.influxswiftbackup.config.Settings;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -64,8 +63,7 @@ class SecretsIT {
     @Test
     void noSecretInPsOrTheLogDuringABackup() throws Exception {
         Path gate = dir.resolve("gate");
-        Process mkfifo = new ProcessBuilder("mkfifo", gate.toString()).inheritIO().start();
-        assertTrue(mkfifo.waitFor(10, TimeUnit.SECONDS) && mkfifo.exitValue() == 0);
+        FifoGate.make(gate);
         Path influxd = dir.resolve("influxd-at-the-gate");
         Files.writeString(influxd, "#!/bin/sh\nread go < '" + gate + "'\nexec /usr/bin/influxd \"$@\"\n");
         Files.setPosixFilePermissions(influxd, PosixFilePermissions.fromString("rwx------"));
@@ -84,11 +82,7 @@ class SecretsIT {
         String environ = Files.readString(Path.of("/proc", String.valueOf(pid), "environ")).replace('\0', '\n');
         assertTrue(environ.lines().anyMatch(l -> l.equals("SWIFT_KEY_FILE=" + key)), environ);
         assertFalse(environ.lines().anyMatch(l -> l.startsWith("SWIFT_KEY=")), "the environment names the key's file, not the key");
-        Path held = dir.resolve("gate.held");
-        Files.move(gate, held);
-        try (OutputStream out = Files.newOutputStream(held)) {
-            out.write("go\n".getBytes(StandardCharsets.US_ASCII));
-        }
+        FifoGate.open(gate);
         Awaitility.await("the backup ends").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(50)).until(() -> {
             seen.addAll(processTree(pid));
             return !backup.process().isAlive();
