@@ -1,10 +1,8 @@
 package io.influxswiftbackup.catchup;
 
-import io.influxswiftbackup.app.Failures;
 import io.influxswiftbackup.config.Settings;
 import io.influxswiftbackup.day.Day;
 import io.influxswiftbackup.dump.DumpRun;
-import io.influxswiftbackup.monitor.JobMonitor;
 import io.influxswiftbackup.monitor.JobState;
 import io.influxswiftbackup.monitor.Schedule;
 import java.io.IOException;
@@ -30,6 +28,9 @@ public class CatchUp {
 
     public static final String PLAN = "catchUpPlan";
     public static final String OUTCOMES = "catchUpOutcomes";
+    /** The job and the day a step of the catch-up works on. */
+    public static final String JOB = "catchUpJob";
+    public static final String DAY = "catchUpDay";
 
     private static final Logger LOG = LoggerFactory.getLogger(CatchUp.class);
 
@@ -108,25 +109,6 @@ public class CatchUp {
         return made;
     }
 
-    /** After a job's run for the day in the body: made, or skipped because the job runs elsewhere. */
-    public void noteOutcome(Exchange exchange, String job) {
-        String day = exchange.getMessage().getBody(String.class);
-        String skipped = exchange.getProperty(JobMonitor.SKIPPED, String.class);
-        if (skipped != null) {
-            LOG.warn("Catch-up: the {} of {} is skipped: {}", job, day, skipped);
-        }
-        outcomes(exchange).put(job + " " + day, skipped == null ? "made" : "skipped (another " + job + " runs)");
-    }
-
-    /** A job's run for the day in the body failed: said, and the catch-up goes on. */
-    public void noteFailure(Exchange exchange, String job) {
-        String day = exchange.getMessage().getBody(String.class);
-        Exception failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        String reason = failure == null ? "unknown" : Failures.describe(failure);
-        LOG.warn("Catch-up: the {} of {} failed: {}", job, day, reason);
-        outcomes(exchange).put(job + " " + day, "failed: " + reason);
-    }
-
     /** One line: what the catch-up made, skipped or could not make. */
     public void report(Exchange exchange, @ExchangeProperty(PLAN) CatchUpPlan plan) {
         Map<String, String> outcomes = outcomes(exchange);
@@ -145,11 +127,11 @@ public class CatchUp {
     }
 
     @SuppressWarnings("unchecked")
-    private static Map<String, String> outcomes(Exchange exchange) {
+    static Map<String, String> outcomes(Exchange exchange) {
         return exchange.getProperty(OUTCOMES, Map.class);
     }
 
-    private static void log(CatchUpPlan.Note note) {
+    static void log(CatchUpPlan.Note note) {
         LOG.atLevel(note.level()).log(note.text());
     }
 }
