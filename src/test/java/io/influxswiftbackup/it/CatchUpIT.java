@@ -11,6 +11,7 @@ import io.influxswiftbackup.config.Settings;
 import io.influxswiftbackup.monitor.JobLock;
 import io.influxswiftbackup.monitor.JobState;
 import io.influxswiftbackup.monitor.StatusReport;
+import io.influxswiftbackup.restore.RestoreRun;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +23,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.camel.Exchange;
+import org.apache.camel.builder.AdviceWith;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -180,6 +182,36 @@ class CatchUpIT {
         assertFalse(Files.exists(dir.resolve("dump/restored-day")), "nothing restored");
         assertEquals("2014-03-04", JobState.read(JobState.file(dir.resolve("work"), "restore"), "restore").lastSuccess().day(),
                 "the skipped run is not recorded");
+    }
+
+    @Test
+    void theNightlyDumpAlsoMakesTheDaysMissedSinceItsLastSuccess() throws Exception {
+        lastRan("dump", "2014-03-02T00:30:01Z", "2014-03-01");
+        for (String day : List.of("2014-03-03", "2014-03-04", "2014-03-05")) {
+            for (String object : swift.listIfPresent(day, day + "/influxdb/")) {
+                swift.run(dir, "delete", day, object);
+            }
+        }
+        Settings settings = settings(Map.of("dump.enabled", "true"));
+        List<String> log;
+        try (LogCapture capture = new LogCapture(CatchUp.class);
+             JobRuntime runtime = JobRuntime.startOnce(settings, Clock.fixed(Instant.parse("2014-03-06T00:30:00Z"), ZoneOffset.UTC))) {
+            Exchange restore = runtime.run("direct:restore", Map.of(RestoreRun.DATE_HEADER, "2014-03-05"));
+            assertFalse(restore.isFailed(), () -> String.valueOf(restore.getException()));
+            // The schedule's quartz trigger, replaced by an endpoint the test can fire.
+            AdviceWith.adviceWith(runtime.context(), "dump-schedule", route -> route.replaceFromWith("direct:night"));
+            runtime.run("direct:night", Map.of());
+            log = capture.lines();
+        }
+        assertTrue(log.contains("WARN Catch-up: the dump of 2014-03-02 is older than catch-up.max-days=3: not made"
+                + " (dump --from 2014-03-02 --to 2014-03-02 makes it)"), log.toString());
+        assertTrue(log.contains("INFO Catch-up: the dump also makes 2014-03-03, 2014-03-04, missed since its last success"),
+                log.toString());
+        assertEquals(4, dumpLines("2014-03-03").size());
+        assertEquals(5, dumpLines("2014-03-04").size());
+        assertEquals(6, dumpLines("2014-03-05").size());
+        assertEquals(List.of(), swift.listIfPresent("2014-03-02", "2014-03-02/"));
+        assertEquals("2014-03-05", JobState.read(JobState.file(dir.resolve("work"), "dump"), "dump").lastSuccess().day());
     }
 
     private List<String> dumpLines(String day) throws Exception {
