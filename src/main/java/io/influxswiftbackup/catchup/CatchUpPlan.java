@@ -71,7 +71,8 @@ public record CatchUpPlan(Day restoreDay, List<Day> supersededRestoreDays, List<
                 continue;
             }
             notes.add(new Note(Level.INFO, "Catch-up: " + job + " missed " + fires.size() + " time(s) its cron named: "
-                    + fires.stream().map(Instant::toString).collect(Collectors.joining(", "))));
+                    + (fires.size() <= 7 ? fires.stream().map(Instant::toString).collect(Collectors.joining(", "))
+                    : "from " + fires.get(0) + " to " + fires.get(fires.size() - 1))));
             ZoneId zone = schedule.zone();
             Instant cutoff = cutoff(now, zone, maxDays);
             switch (job) {
