@@ -65,6 +65,8 @@ public final class JobRuntime implements AutoCloseable {
         String transfers = String.valueOf(settings.getInt("swift.concurrency"));
         main.addOverrideProperty("camel.threadpool.config[swiftTransfers].poolSize", transfers);
         main.addOverrideProperty("camel.threadpool.config[swiftTransfers].maxPoolSize", transfers);
+        // routes/catch-up.yaml runs once at the start of the daemon only.
+        main.addOverrideProperty("runtime.daemon", String.valueOf(mode == Mode.DAEMON));
         if (mode == Mode.ONCE) {
             main.addOverrideProperty("camel.component.quartz.autoStartScheduler", "false");
         }

@@ -1,6 +1,8 @@
 package io.influxswiftbackup.app;
 
 import io.influxswiftbackup.backup.BackupRun;
+import io.influxswiftbackup.catchup.CatchUp;
+import io.influxswiftbackup.catchup.CatchUpOutcomes;
 import io.influxswiftbackup.day.DayManifest;
 import io.influxswiftbackup.files.DiskSpace;
 import io.influxswiftbackup.config.ConfigException;
@@ -89,6 +91,8 @@ public final class Services {
                 settings.get("dump.measurements"), settings.get("influx.database"),
                 settings.getOptional("dump.retention-policy"), positive(settings, "dump.page-size"),
                 settings.getInt("dump.progress-pages"), intermediary.url(), intermediary.authorization()));
+        beans.put("catchUp", new CatchUp(settings, clock));
+        beans.put("catchUpOutcomes", new CatchUpOutcomes());
         beans.put("downloads", new Downloads());
         beans.put("restoreAdvice", new RestoreAdvice(settings.get("influx.database")));
         JobMonitor monitor = new JobMonitor(settings, clock);

@@ -102,6 +102,7 @@ public final class ConfigCheck {
         rule("dump.page-size", range(1, Integer.MAX_VALUE));
         rule("dump.lag-days", range(0, 3650));
         rule("dump.progress-pages", range(1, Integer.MAX_VALUE));
+        rule("catch-up.max-days", range(0, 3650));
         rule("work.dir", ConfigCheck::path);
         rule("disk.free-margin-percent", range(0, 1_000_000_000));
         rule("dump.dir", ConfigCheck::path);

@@ -107,9 +107,15 @@ public class DumpRun {
         return names;
     }
 
+    /** The day the intermediary holds, as the last restore into it wrote it in {@code <dump.dir>/restored-day}; null if none. */
+    public static String restoredDay(Path dumpDir) throws IOException {
+        Path file = dumpDir.resolve("restored-day");
+        return Files.isRegularFile(file) ? Files.readString(file, StandardCharsets.UTF_8).strip() : null;
+    }
+
     private void requireRestoreCovering(Day day, boolean force) throws IOException {
         Path file = dumpDir.resolve("restored-day");
-        String restored = Files.isRegularFile(file) ? Files.readString(file, StandardCharsets.UTF_8).strip() : null;
+        String restored = restoredDay(dumpDir);
         if (restored == null || restored.compareTo(day.container()) < 0) {
             String why = "the intermediary holds " + (restored == null ? "no restore (" + file + " is missing)"
                     : "the backup of " + restored) + ", which does not cover " + day;

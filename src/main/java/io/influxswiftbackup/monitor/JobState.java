@@ -101,6 +101,13 @@ public record JobState(String job, String last, Run lastSuccess, Run lastFailure
         return FAILURE.equals(last) ? lastFailure : SUCCESS.equals(last) ? lastSuccess : null;
     }
 
+    /** When the later of the last success and the last failure started, or null when none is recorded. */
+    public Instant latestStart() {
+        Instant success = lastSuccess == null ? null : lastSuccess.started();
+        Instant failure = lastFailure == null ? null : lastFailure.started();
+        return success == null ? failure : failure == null || success.isAfter(failure) ? success : failure;
+    }
+
     public boolean lastRunFailed() {
         return FAILURE.equals(last) && lastFailure != null;
     }

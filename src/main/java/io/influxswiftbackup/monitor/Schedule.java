@@ -58,6 +58,20 @@ public record Schedule(String job, boolean enabled, String cron, ZoneId zone) {
         return null;
     }
 
+    /** The times the cron names after {@code after} and at or before {@code upTo}, oldest first, at most {@code limit} (the newest). */
+    public List<Instant> firesBetween(Instant after, Instant upTo, int limit) {
+        CronExpression expression = expression();
+        java.util.ArrayDeque<Instant> fires = new java.util.ArrayDeque<>();
+        for (Date next = expression.getTimeAfter(Date.from(after)); next != null && !next.toInstant().isAfter(upTo);
+                next = expression.getTimeAfter(next)) {
+            fires.addLast(next.toInstant());
+            if (fires.size() > limit) {
+                fires.removeFirst();
+            }
+        }
+        return List.copyOf(fires);
+    }
+
     public String describe() {
         return "cron " + cron + " (" + zone + ")";
     }

@@ -1,5 +1,6 @@
 package io.influxswiftbackup.monitor;
 
+import io.influxswiftbackup.catchup.MissedBackups;
 import io.influxswiftbackup.config.Settings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -37,6 +38,7 @@ public final class StatusReport {
         for (String job : Schedule.JOBS) {
             report.job(Schedule.of(settings, job), JobState.file(workDir, job), now, grace);
         }
+        report.missedBackups(workDir);
         report.swift(swift);
         report.restoredDay(Path.of(settings.get("dump.dir")).resolve("restored-day"));
         return report;
@@ -65,6 +67,21 @@ public final class StatusReport {
             JobState.Run failure = state.lastFailure();
             details.add(indent("last failure at " + failure.endedAt() + (failure.day() == null ? "" : ", day " + failure.day())
                     + ": " + failure.reason()));
+        }
+    }
+
+    /** Backups missed while the process was down (found by the catch-up), until a later backup succeeds. */
+    private void missedBackups(Path workDir) {
+        String text;
+        try {
+            text = MissedBackups.describe(MissedBackups.outstanding(workDir,
+                    JobState.read(JobState.file(workDir, "backup"), "backup")));
+        } catch (IOException | RuntimeException e) {
+            text = "cannot read " + MissedBackups.file(workDir) + ": " + e.getMessage();
+        }
+        if (text != null) {
+            items.add(new Item("backup", JobCheck.Level.WARNING, text));
+            details.add(String.format("%-8s %-9s %s", "missed", JobCheck.Level.WARNING, "backup " + text));
         }
     }
 

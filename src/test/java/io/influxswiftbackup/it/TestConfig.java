@@ -29,6 +29,8 @@ public final class TestConfig {
         // Failing calls are retried as in production, but without its waits of seconds (fault tests set their own).
         values.put("retry.initial-delay-ms", "20");
         values.put("retry.max-delay-ms", "100");
+        // No catch-up at a daemon's start unless a test asks for it (CatchUpIT): each test makes its own nights.
+        values.put("catch-up.max-days", "0");
         values.putAll(overrides);
         Properties properties = new Properties();
         properties.putAll(values);
