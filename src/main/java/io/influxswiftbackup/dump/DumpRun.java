@@ -206,12 +206,12 @@ public class DumpRun {
         if (status != null && status != 200) {
             throw new DumpException("InfluxDB answered " + status + " to the query of " + measurement);
         }
-        exchange.setProperty("pages", new ChunkedPages(body, measurement, schema, pageSize));
+        exchange.setProperty("pages", new MessagePackPages(body, measurement, schema, pageSize));
         exchange.getMessage().setBody(null);
     }
 
     /** After the page loop: the counts, and the last timestamp the dump covers. */
-    public void closePages(Exchange exchange, @ExchangeProperty("pages") ChunkedPages pages) throws IOException {
+    public void closePages(Exchange exchange, @ExchangeProperty("pages") MessagePackPages pages) throws IOException {
         pages.close();
         exchange.setProperty("records", pages.records());
         exchange.setProperty("lastTime", pages.lastTime());
@@ -232,7 +232,7 @@ public class DumpRun {
     }
 
     /** Whether the page just written is one whose progress the log shows (every dump.progress-pages). */
-    public boolean progressDue(@ExchangeProperty("pages") ChunkedPages pages) {
+    public boolean progressDue(@ExchangeProperty("pages") MessagePackPages pages) {
         return pages.pages() % progressPages == 0;
     }
 
