@@ -6,6 +6,7 @@ import io.influxswiftbackup.files.DiskSpace;
 import io.influxswiftbackup.config.ConfigException;
 import io.influxswiftbackup.config.Settings;
 import io.influxswiftbackup.day.Day;
+import io.influxswiftbackup.day.Retention;
 import io.influxswiftbackup.download.Downloads;
 import io.influxswiftbackup.http.RetryDelay;
 import io.influxswiftbackup.dump.DumpRun;
@@ -13,6 +14,7 @@ import io.influxswiftbackup.influx.ExecChecks;
 import io.influxswiftbackup.influx.InfluxChecks;
 import io.influxswiftbackup.monitor.Health;
 import io.influxswiftbackup.monitor.JobMonitor;
+import io.influxswiftbackup.prune.PruneRun;
 import io.influxswiftbackup.restore.IntermediaryDirs;
 import io.influxswiftbackup.restore.RestoreAdvice;
 import io.influxswiftbackup.restore.RestoreRun;
@@ -89,6 +91,7 @@ public final class Services {
                 settings.get("dump.measurements"), settings.get("influx.database"),
                 settings.getOptional("dump.retention-policy"), positive(settings, "dump.page-size"),
                 settings.getInt("dump.progress-pages"), intermediary.url(), intermediary.authorization()));
+        beans.put("pruneRun", new PruneRun(Retention.of(settings.getOptional("retention.days")), timezone, clock));
         beans.put("downloads", new Downloads());
         beans.put("restoreAdvice", new RestoreAdvice(settings.get("influx.database")));
         JobMonitor monitor = new JobMonitor(settings, clock);

@@ -102,6 +102,9 @@ public final class ConfigCheck {
         rule("dump.page-size", range(1, Integer.MAX_VALUE));
         rule("dump.lag-days", range(0, 3650));
         rule("dump.progress-pages", range(1, Integer.MAX_VALUE));
+        rule("prune.enabled", ConfigCheck::bool);
+        rule("prune.cron", ConfigCheck::cron);
+        rule("retention.days", optional(range(1, 36_500)));
         rule("work.dir", ConfigCheck::path);
         rule("disk.free-margin-percent", range(0, 1_000_000_000));
         rule("dump.dir", ConfigCheck::path);

@@ -37,6 +37,7 @@ public final class StatusReport {
         for (String job : Schedule.JOBS) {
             report.job(Schedule.of(settings, job), JobState.file(workDir, job), now, grace);
         }
+        report.retention(settings.getOptional("retention.days"));
         report.swift(swift);
         report.restoredDay(Path.of(settings.get("dump.dir")).resolve("restored-day"));
         return report;
@@ -66,6 +67,18 @@ public final class StatusReport {
             details.add(indent("last failure at " + failure.endedAt() + (failure.day() == null ? "" : ", day " + failure.day())
                     + ": " + failure.reason()));
         }
+    }
+
+    /** Off, Swift grows forever: a warning until retention.days is set. */
+    private void retention(String days) {
+        if (days == null) {
+            items.add(new Item("retention", JobCheck.Level.WARNING, "is off: Swift keeps every day"));
+            details.add(String.format("%-9s %-8s %s", "retention", JobCheck.Level.WARNING,
+                    "off (retention.days is empty): Swift keeps every day"));
+            return;
+        }
+        details.add(String.format("%-9s %-8s %s", "retention", JobCheck.Level.OK, "days before today minus " + days
+                + " go (prune job), the newest complete day stays"));
     }
 
     private void swift(SwiftDays swift) {
