@@ -74,6 +74,12 @@ public class PruneRun {
         long bytes() {
             return days.values().stream().mapToLong(PrunedDay::bytes).sum();
         }
+
+        /** "12 of 28 objects and segments deleted (111 B of 275 B)". */
+        public String progress() {
+            return deleted.get() + " of " + entries() + " objects and segments deleted (" + Rates.size(deletedBytes.get())
+                    + " of " + Rates.size(bytes()) + ")";
+        }
     }
 
     /** Dry run or not; whether retention is on at all (property {@value #RETENTION_OFF}, and the body says so). */
@@ -195,11 +201,10 @@ public class PruneRun {
         long bytes = PrunedDay.storedBytes(entry);
         JobRun.noteFile(exchange, bytes);
         Plan plan = exchange.getProperty(PLAN, Plan.class);
+        plan.deletedBytes.addAndGet(bytes);
         long done = plan.deleted.incrementAndGet();
-        long doneBytes = plan.deletedBytes.addAndGet(bytes);
         if (done % PROGRESS_EVERY == 0) {
-            LOG.info("Pruned {} of {} objects and segments so far ({} of {})", done, plan.entries(), Rates.size(doneBytes),
-                    Rates.size(plan.bytes()));
+            LOG.info("Pruning: {}", plan.progress());
         }
     }
 

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.camel.Exchange;
+import org.apache.camel.builder.AdviceWith;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -72,17 +73,19 @@ class PruneIT {
 
     /** The day's shards (and D/manifest.json, and a large object in segments of 16 bytes), uploaded as the runbook does. */
     private void day(String day, boolean manifest, boolean largeObject) throws Exception {
-        Path upload = Files.createDirectories(dir.resolve("upload").resolve(day).resolve("shards")).getParent().getParent();
-        Files.writeString(upload.resolve(day + "/shards/meta.00"), "meta\n");
-        Files.writeString(upload.resolve(day + "/shards/sensu_db.autogen.00001.00"), "one\n");
-        swift.run(upload, "upload", day, day + "/shards/meta.00", day + "/shards/sensu_db.autogen.00001.00");
+        Path upload = dir.resolve("upload");
+        Path shards = Files.createDirectories(upload.resolve(day).resolve("shards"));
+        Files.writeString(shards.resolve("meta.00"), "meta\n");
+        Files.writeString(shards.resolve("sensu_db.autogen.00001.00"), "one\n");
         if (manifest) {
             Files.writeString(upload.resolve(day + "/manifest.json"), "{\"day\": \"" + day + "\"}\n");
-            swift.run(upload, "upload", day, day + "/manifest.json");
         }
+        swift.run(upload, "upload", day, day);
         if (largeObject) {
-            Files.writeString(upload.resolve(day + "/shards/sensu_db.autogen.00002.00"), "forty bytes of one shard, in segments..\n");
-            swift.run(upload, "upload", "--use-slo", "--segment-size", "16", day, day + "/shards/sensu_db.autogen.00002.00");
+            Path large = dir.resolve("large");
+            Files.writeString(Files.createDirectories(large.resolve(day).resolve("shards")).resolve("sensu_db.autogen.00002.00"),
+                    "forty bytes of one shard, in segments..\n");
+            swift.run(large, "upload", "--use-slo", "--segment-size", "16", day, day + "/shards/sensu_db.autogen.00002.00");
         }
     }
 
@@ -106,8 +109,14 @@ class PruneIT {
     }
 
     private Exchange prune(String now, boolean dryRun) throws Exception {
+        return prune(now, dryRun, runtime -> { });
+    }
+
+    /** A prune at {@code now}, with {@code meanwhile} set up on the runtime before it runs. */
+    private Exchange prune(String now, boolean dryRun, Meanwhile meanwhile) throws Exception {
         Clock clock = Clock.fixed(Instant.parse(now), ZoneOffset.UTC);
         try (JobRuntime runtime = JobRuntime.startOnce(settings(Map.of("retention.days", "3")), clock)) {
+            meanwhile.arrange(runtime);
             Exchange result = runtime.run("direct:prune", Map.of(PruneRun.DRY_RUN_HEADER, dryRun));
             assertFalse(result.isFailed(), () -> String.valueOf(result.getException()));
             return result;
@@ -181,6 +190,38 @@ class PruneIT {
         Map<String, List<String>> kept = new TreeMap<>(before);
         kept.keySet().retainAll(List.of("2015-02-02", "2015-02-02_segments", "2015-02-09"));
         assertEquals(kept, snapshot(), "the newest complete day (2015-02-02) stays whole, with its segments");
+    }
+
+    @FunctionalInterface
+    interface Meanwhile {
+        void arrange(JobRuntime runtime) throws Exception;
+    }
+
+    @Test
+    void anObjectGoneMeanwhileIsFineAndAContainerWrittenToMeanwhileStays() throws Exception {
+        day("2015-04-01", true, false);
+        day("2015-04-02", true, false);
+        day("2015-04-10", true, false);
+        Files.writeString(dir.resolve("late.txt"), "written while the prune runs\n");
+        Exchange result = prune("2015-04-11T00:45:00Z", false, runtime -> AdviceWith.adviceWith(runtime.context(),
+                "prune-delete-entries", route -> route.interceptSendToEndpoint("direct:swift-delete-object")
+                        .when(route.simple("${exchangeProperty.objectName} == '2015-04-02/shards/meta.00'"))
+                        // Breaks: someone deletes the object just before the prune does (Swift answers 404).
+                        .process(exchange -> swift.run(dir, "delete", "2015-04-02", "2015-04-02/shards/meta.00"))
+                        .end()));
+        assertEquals("Pruned 2 days: 6 objects and segments, 62 bytes\n", result.getMessage().getBody(String.class));
+
+        day("2015-04-03", true, false);
+        Exchange written = prune("2015-04-11T00:45:00Z", false, runtime -> AdviceWith.adviceWith(runtime.context(),
+                "prune", route -> route.interceptSendToEndpoint("direct:swift-delete-container")
+                        .when(route.simple("${exchangeProperty.container} == '2015-04-03'"))
+                        // Breaks: an object is written into the day after its objects were deleted (Swift answers 409).
+                        .process(exchange -> swift.run(dir, "upload", "--object-name", "2015-04-03/late.txt", "2015-04-03", "late.txt"))
+                        .end()));
+        assertEquals("Pruned 1 day: 3 objects and segments, 31 bytes; containers left because something was added meanwhile:"
+                + " [2015-04-03]\n", written.getMessage().getBody(String.class));
+        assertEquals(Map.of("2015-04-03", List.of("2015-04-03/late.txt"), "2015-04-10", List.of("2015-04-10/manifest.json",
+                "2015-04-10/shards/meta.00", "2015-04-10/shards/sensu_db.autogen.00001.00")), snapshot());
     }
 
     @Test
