@@ -162,6 +162,8 @@ public final class JobMonitor implements RoutePolicyFactory {
             }
             String job = stats.getJob();
             MDC.put(JobRun.MDC_JOB, job);
+            // (a day left on this thread by an earlier run whose end was on another thread, a split's, is not this run's)
+            MDC.remove(JobRun.MDC_DAY);
             Path file = JobLock.file(workDir, job);
             JobLock lock = null;
             IOException lockFailure = null;
