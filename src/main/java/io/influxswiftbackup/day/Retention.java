@@ -41,21 +41,12 @@ public record Retention(int days) {
     public static Day dayOf(String container) {
         String name = container.endsWith(SEGMENTS_SUFFIX)
                 ? container.substring(0, container.length() - SEGMENTS_SUFFIX.length()) : container;
-        return isDay(name) ? Day.parse(name) : null;
-    }
-
-    /** Only a container named exactly {@code YYYY-MM-DD} holds a day's objects. */
-    public static boolean isDay(String container) {
-        try {
-            return Day.parse(container).container().equals(container);
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
+        return Day.ofContainer(name);
     }
 
     /** The day containers (not their segments), newest first: the order in which to look for the newest complete day. */
     public static List<Day> newestFirst(Collection<String> containers) {
-        return containers.stream().filter(Objects::nonNull).filter(Retention::isDay).map(Day::parse)
+        return containers.stream().filter(Objects::nonNull).map(Day::ofContainer).filter(Objects::nonNull)
                 .sorted(Comparator.comparing(Day::date).reversed()).toList();
     }
 
