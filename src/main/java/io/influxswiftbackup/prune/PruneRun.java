@@ -30,7 +30,6 @@ public class PruneRun {
     /** Exchange properties. */
     public static final String RETENTION_OFF = "retentionOff";
     static final String CANDIDATES = "completeCandidates";
-    static final String CHECKING = "checking";
     static final String NEWEST_COMPLETE = "newestComplete";
     static final String PLAN = "prunePlan";
     static final String PRUNED_DAY = "prunedDay";
