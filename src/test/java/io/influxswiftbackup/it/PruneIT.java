@@ -115,7 +115,8 @@ class PruneIT {
     /** A prune at {@code now}, with {@code meanwhile} set up on the runtime before it runs. */
     private Exchange prune(String now, boolean dryRun, Meanwhile meanwhile) throws Exception {
         Clock clock = Clock.fixed(Instant.parse(now), ZoneOffset.UTC);
-        try (JobRuntime runtime = JobRuntime.startOnce(settings(Map.of("retention.days", "3")), clock)) {
+        // (pages of 2 names: the account and each day are listed over several pages)
+        try (JobRuntime runtime = JobRuntime.startOnce(settings(Map.of("retention.days", "3", "swift.listing-page-size", "2")), clock)) {
             meanwhile.arrange(runtime);
             Exchange result = runtime.run("direct:prune", Map.of(PruneRun.DRY_RUN_HEADER, dryRun));
             assertFalse(result.isFailed(), () -> String.valueOf(result.getException()));
