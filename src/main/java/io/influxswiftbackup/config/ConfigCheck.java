@@ -103,6 +103,9 @@ public final class ConfigCheck {
         rule("dump.lag-days", range(0, 3650));
         rule("dump.progress-pages", range(1, Integer.MAX_VALUE));
         rule("catch-up.max-days", range(0, 3650));
+        rule("prune.enabled", ConfigCheck::bool);
+        rule("prune.cron", ConfigCheck::cron);
+        rule("retention.days", optional(range(1, 36_500)));
         rule("work.dir", ConfigCheck::path);
         rule("disk.free-margin-percent", range(0, 1_000_000_000));
         rule("dump.dir", ConfigCheck::path);

@@ -24,6 +24,16 @@ public record Day(LocalDate date) {
         }
     }
 
+    /** The day a container holds: only one named exactly {@code YYYY-MM-DD} holds one (else null). */
+    public static Day ofContainer(String container) {
+        try {
+            Day day = parse(container);
+            return day.container().equals(container) ? day : null;
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
     public static Day today(Clock clock, String timezone) {
         return new Day(LocalDate.now(clock.withZone(zone(timezone))));
     }

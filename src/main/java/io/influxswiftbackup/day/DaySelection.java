@@ -59,13 +59,8 @@ public final class DaySelection {
     }
 
     public boolean matches(String container) {
-        Day day;
-        try {
-            day = Day.parse(container);
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
-        if (!day.container().equals(container)) {
+        Day day = Day.ofContainer(container);
+        if (day == null) {
             return false;
         }
         if (match != null) {

@@ -2,6 +2,7 @@ package io.influxswiftbackup.monitor;
 
 import io.influxswiftbackup.app.Failures;
 import io.influxswiftbackup.config.Settings;
+import io.influxswiftbackup.prune.PruneRun;
 import io.influxswiftbackup.restore.RestoreRun;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -29,7 +30,7 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * Watches the three job routes ({@code backup}, {@code restore}, {@code dump}, by route id) through
+ * Watches the job routes ({@code backup}, {@code restore}, {@code dump}, {@code prune}, by route id) through
  * a Camel route policy: when an exchange enters one, a {@link JobRun} starts (and the log lines get
  * the job's name); when it leaves, the outcome goes to the job's state file and MBean. It also
  * knows which jobs are running, so a route reload can wait until none is. One run of a job at a
@@ -144,7 +145,7 @@ public final class JobMonitor implements RoutePolicyFactory {
         }
     }
 
-    /** The policy of one job route. A dry run (restore --dry-run) is not a run. */
+    /** The policy of one job route. A dry run (restore --dry-run, prune --dry-run) is not a run. */
     private final class Policy extends RoutePolicySupport {
 
         private final JobStats stats;
@@ -155,11 +156,14 @@ public final class JobMonitor implements RoutePolicyFactory {
 
         @Override
         public void onExchangeBegin(Route route, Exchange exchange) {
-            if (Boolean.TRUE.equals(exchange.getMessage().getHeader(RestoreRun.DRY_RUN_HEADER, Boolean.class))) {
+            if (Boolean.TRUE.equals(exchange.getMessage().getHeader(RestoreRun.DRY_RUN_HEADER, Boolean.class))
+                    || Boolean.TRUE.equals(exchange.getMessage().getHeader(PruneRun.DRY_RUN_HEADER, Boolean.class))) {
                 return;
             }
             String job = stats.getJob();
             MDC.put(JobRun.MDC_JOB, job);
+            // (a day left on this thread by an earlier run whose end was on another thread, a split's, is not this run's)
+            MDC.remove(JobRun.MDC_DAY);
             Path file = JobLock.file(workDir, job);
             JobLock lock = null;
             IOException lockFailure = null;

@@ -2,7 +2,7 @@ package io.influxswiftbackup.monitor;
 
 /**
  * What Camel's route MBeans do not know about a job:
- * {@code io.influxswiftbackup:type=Job,name=<backup|restore|dump>}. Times are UTC ISO-8601 instants,
+ * {@code io.influxswiftbackup:type=Job,name=<backup|restore|dump|prune>}. Times are UTC ISO-8601 instants,
  * empty strings when there is none; "last run" values are of the last run that ended.
  */
 public interface JobStatsMBean {

@@ -39,6 +39,7 @@ public final class StatusReport {
             report.job(Schedule.of(settings, job), JobState.file(workDir, job), now, grace);
         }
         report.missedBackups(workDir);
+        report.retention(settings.getOptional("retention.days"));
         report.swift(swift);
         report.restoredDay(Path.of(settings.get("dump.dir")).resolve("restored-day"));
         return report;
@@ -83,6 +84,18 @@ public final class StatusReport {
             items.add(new Item("backup", JobCheck.Level.WARNING, text));
             details.add(String.format("%-8s %-9s %s", "missed", JobCheck.Level.WARNING, "backup " + text));
         }
+    }
+
+    /** Off, Swift grows forever: a warning until retention.days is set. */
+    private void retention(String days) {
+        if (days == null) {
+            items.add(new Item("retention", JobCheck.Level.WARNING, "is off: Swift keeps every day"));
+            details.add(String.format("%-9s %-8s %s", "retention", JobCheck.Level.WARNING,
+                    "off (retention.days is empty): Swift keeps every day"));
+            return;
+        }
+        details.add(String.format("%-9s %-8s %s", "retention", JobCheck.Level.OK, "days before today minus " + days
+                + " go (prune job), the newest complete day stays"));
     }
 
     private void swift(SwiftDays swift) {

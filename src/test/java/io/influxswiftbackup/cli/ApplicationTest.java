@@ -31,7 +31,7 @@ class ApplicationTest {
         assertEquals(0, result.exit());
         String text = result.out().replaceAll("\\s+", " ");
         assertTrue(text.contains("Exit status: 0 done, 1 the job failed (one line on stderr says why), 2 bad usage or configuration."), text);
-        for (String command : new String[] {"run", "backup", "restore", "dump", "list", "download-dumps", "fetch-shards"}) {
+        for (String command : new String[] {"run", "backup", "restore", "dump", "prune", "list", "download-dumps", "fetch-shards"}) {
             assertTrue(text.contains(" " + command + " "), command);
         }
     }

@@ -27,7 +27,7 @@ class StatusCommandTest {
 
     private Result status(String config, String now) throws Exception {
         Path file = Files.writeString(dir.resolve("app.properties"), "work.dir = " + dir.resolve("work") + "\ndump.dir = "
-                + dir.resolve("dump") + "\n" + config);
+                + dir.resolve("dump") + "\nretention.days = 30\n" + config);
         Application application = new Application();
         application.clock = Clock.fixed(Instant.parse(now), ZoneOffset.UTC);
         application.environment = Map.of();
@@ -55,6 +55,19 @@ class StatusCommandTest {
         Result result = status("", "2016-06-12T10:00:00Z");
         assertEquals(0, result.exit());
         assertEquals("OK: no job is enabled on this host", result.lines().get(0));
+    }
+
+    @Test
+    void retentionOffIsAWarning() throws Exception {
+        Result result = status("retention.days =\n", "2016-06-12T10:00:00Z");
+        assertEquals(1, result.exit(), String.join("\n", result.lines()));
+        assertEquals("WARNING: retention is off: Swift keeps every day", result.lines().get(0));
+        assertTrue(result.lines().contains("retention WARNING  off (retention.days is empty): Swift keeps every day"),
+                result.lines().toString());
+
+        Result on = status("", "2016-06-12T10:00:00Z");
+        assertTrue(on.lines().contains("retention OK       days before today minus 30 go (prune job), the newest complete day stays"),
+                on.lines().toString());
     }
 
     @Test

@@ -15,13 +15,13 @@ import org.junit.jupiter.params.provider.CsvSource;
 class PackagingTest {
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource({"production, backup", "intermediary, 'restore,dump'"})
+    @CsvSource({"production, backup", "intermediary, 'restore,dump,prune'"})
     void eachHostsSampleConfigurationIsValidAndEnablesItsJobs(String host, String jobs) throws Exception {
         Path etc = Path.of("packaging", host, "etc");
         Path config = etc.resolve("influx-swift-backup/application.properties");
         Settings settings = Settings.load(config, Map.of("SWIFT_KEY", "from-the-credential"));
         assertDoesNotThrow(() -> ConfigCheck.validate(settings, true));
-        for (String job : List.of("backup", "restore", "dump")) {
+        for (String job : List.of("backup", "restore", "dump", "prune")) {
             assertEquals(jobs.contains(job), settings.getBoolean(job + ".enabled"), host + " " + job + ".enabled");
         }
 

@@ -53,7 +53,7 @@ class StatusIT {
 
     @Test
     void overdueThenOkThenCriticalWithTheDaemonStopped() throws Exception {
-        Path config = TestConfig.write(dir, env, Map.of("backup.enabled", "true"));
+        Path config = TestConfig.write(dir, env, Map.of("backup.enabled", "true", "retention.days", "30"));
         try (JobRuntime runtime = JobRuntime.startOnce(TestConfig.settings(config, env.get("swift.key")),
                 BackupIT.clockAt("2016-06-23T23:55:00Z"))) {
             assertFalse(runtime.run("direct:backup", Map.of()).isFailed());

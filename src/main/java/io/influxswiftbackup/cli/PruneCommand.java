@@ -1,0 +1,41 @@
+package io.influxswiftbackup.cli;
+
+import io.influxswiftbackup.app.JobRuntime;
+import io.influxswiftbackup.prune.PruneRun;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.camel.Exchange;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "prune", mixinStandardHelpOptions = true,
+        description = {"Delete the days older than retention.days from Swift (the 00:45 job): each day's objects, the",
+            "segments of its large objects, then its emptied containers. The newest complete day always stays.",
+            "With retention.days empty (off), says so and deletes nothing (exit 0)."})
+class PruneCommand implements Callable<Integer> {
+
+    @ParentCommand
+    Application app;
+
+    @Option(names = "--dry-run", description = "Print the days that would go (objects, segments, bytes of each), and delete nothing.")
+    boolean dryRun;
+
+    @Override
+    public Integer call() throws Exception {
+        if (dryRun) {
+            app.quiet();
+        }
+        try (JobRuntime runtime = app.startOnce()) {
+            Exchange result = runtime.run("direct:prune", Map.of(PruneRun.DRY_RUN_HEADER, dryRun));
+            if (result.isFailed()) {
+                throw result.getException();
+            }
+            if (dryRun && !Boolean.TRUE.equals(result.getProperty(PruneRun.RETENTION_OFF, Boolean.class))) {
+                app.out().print(result.getMessage().getBody(String.class));
+                app.out().flush();
+            }
+        }
+        return 0;
+    }
+}

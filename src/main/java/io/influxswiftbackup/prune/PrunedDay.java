@@ -1,0 +1,106 @@
+package io.influxswiftbackup.prune;
+
+import io.influxswiftbackup.day.Day;
+import io.influxswiftbackup.day.Retention;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One day that goes: what its container ({@code D}) and its segments' container ({@code D_segments})
+ * hold, as listed before anything is deleted. Either container may be missing (a day pruned halfway
+ * before, or made without large objects).
+ */
+public final class PrunedDay {
+
+    private final Day day;
+    private boolean hasContainer;
+    private boolean hasSegmentsContainer;
+    private final List<Map<String, Object>> objects = new ArrayList<>();
+    private final List<Map<String, Object>> segments = new ArrayList<>();
+
+    PrunedDay(Day day) {
+        this.day = day;
+    }
+
+    public Day day() {
+        return day;
+    }
+
+    public String container() {
+        return day.container();
+    }
+
+    public String segmentsContainer() {
+        return day.container() + Retention.SEGMENTS_SUFFIX;
+    }
+
+    public boolean hasContainer() {
+        return hasContainer;
+    }
+
+    /** The containers that exist, the day's first: each is deleted once emptied. */
+    public List<String> containers() {
+        List<String> names = new ArrayList<>();
+        if (hasContainer) {
+            names.add(container());
+        }
+        if (hasSegmentsContainer) {
+            names.add(segmentsContainer());
+        }
+        return names;
+    }
+
+    /** The listing of one of the day's containers. */
+    void listed(String container, List<Map<String, Object>> entries) {
+        if (container.equals(segmentsContainer())) {
+            hasSegmentsContainer = true;
+            segments.addAll(entries);
+        } else {
+            hasContainer = true;
+            objects.addAll(entries);
+        }
+    }
+
+    public List<Map<String, Object>> objects() {
+        return objects;
+    }
+
+    public List<Map<String, Object>> segments() {
+        return segments;
+    }
+
+    /**
+     * The bytes an entry takes in Swift. A static large object's manifest is listed with the size of
+     * the whole object, which its segments hold: it counts 0, so nothing is counted twice.
+     */
+    static long storedBytes(Map<String, Object> entry) {
+        if (entry.containsKey("slo_etag")) {
+            return 0;
+        }
+        Object bytes = entry.get("bytes");
+        return bytes instanceof Number number ? number.longValue() : 0;
+    }
+
+    public long objectBytes() {
+        return objects.stream().mapToLong(PrunedDay::storedBytes).sum();
+    }
+
+    public long segmentBytes() {
+        return segments.stream().mapToLong(PrunedDay::storedBytes).sum();
+    }
+
+    public int entries() {
+        return objects.size() + segments.size();
+    }
+
+    public long bytes() {
+        return objectBytes() + segmentBytes();
+    }
+
+    /** "2015-01-01: 3 objects (1234 bytes), 2 segments (2048 bytes)". */
+    public String describe() {
+        return day + ": " + objects.size() + (objects.size() == 1 ? " object (" : " objects (") + objectBytes() + " bytes), "
+                + segments.size() + (segments.size() == 1 ? " segment (" : " segments (") + segmentBytes() + " bytes)";
+    }
+}
