@@ -417,5 +417,20 @@ class CompleteDayIT {
         assertEquals(manifest, manifest(TWO_WRITERS));
         assertTrue(stat(TWO_WRITERS).stream().anyMatch(l -> l.contains("In-Progress: backup")), stat(TWO_WRITERS).toString());
         swift.run(dir, "delete", TWO_WRITERS, TWO_WRITERS + "/manifest.lock");
+
+        // A lock left by a killed run (created as the tool creates it, expiring): once it expires the next run takes it.
+        Path left = Files.writeString(dir.resolve("left-lock"), "backup 20130106T235500Z-dead");
+        Settings patient = settings(Map.of("influx.influxd", influxdStub().toString(), "manifest.lock-retry-ms", "100",
+                "manifest.lock-tries", "600"));
+        try (LogCapture log = new LogCapture(ManifestLock.class);
+             JobRuntime runtime = JobRuntime.startOnce(patient, at(TWO_WRITERS + "T23:55:00Z"))) {
+            swift.run(dir, "upload", TWO_WRITERS, left.toString(), "--object-name", TWO_WRITERS + "/manifest.lock",
+                    "-H", "X-Delete-After:15");
+            Exchange after = runtime.run("direct:backup", Map.of(BackupRun.FORCE_HEADER, true));
+            assertFalse(after.isFailed(), () -> String.valueOf(after.getException()));
+            assertEquals(1, log.lines("Waiting for " + TWO_WRITERS + "/manifest.lock").size(), "it found the lock held first");
+        }
+        assertTrue(stat(TWO_WRITERS).stream().noneMatch(l -> l.contains("In-Progress")), stat(TWO_WRITERS).toString());
+        assertEquals(names(manifest), names(manifest(TWO_WRITERS)));
     }
 }
