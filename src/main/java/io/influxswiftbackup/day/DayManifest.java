@@ -246,7 +246,14 @@ public class DayManifest {
         if (manifest == null || manifest.isBlank()) {
             return entries;
         }
-        for (JsonNode o : JSON.readTree(manifest).path("objects")) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(manifest);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new SwiftException("the day's manifest is not valid JSON (" + e.getOriginalMessage()
+                    + "); look at it with 'swift download D D/manifest.json', and delete it to treat the day as one without manifest");
+        }
+        for (JsonNode o : root.path("objects")) {
             entries.add(new Entry(o.path("name").asText(), o.path("size").asLong(), o.path("md5").asText(),
                     o.hasNonNull("sha256") ? o.path("sha256").asText() : null, o.path("kind").asText(),
                     o.has("records") ? o.path("records").asLong() : null));

@@ -122,6 +122,8 @@ class DayManifestTest {
                 + "\"md5\":\"aa\",\"kind\":\"shard\"}]}";
         assertEquals(List.of(new DayManifest.Entry("2016-06-11/shards/meta.00", 5, "aa", null, "shard", null)),
                 DayManifest.entries(old));
+        assertTrue(assertThrows(SwiftException.class, () -> DayManifest.entries("{\"objects\": [")).getMessage()
+                .startsWith("the day's manifest is not valid JSON ("));
     }
 
     @Test
