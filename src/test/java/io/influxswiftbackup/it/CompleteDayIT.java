@@ -34,6 +34,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.camel.Exchange;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -76,13 +77,7 @@ class CompleteDayIT {
         env = LocalServers.environment();
         swift = new SwiftCli(env);
         key = Map.of("SWIFT_KEY", env.get("swift.key"));
-        List<String> containers = new ArrayList<>();
-        for (String day : List.of(DUMP_ONLY, RERUN, RUNBOOK, KILLED, COMPLETE, TWO_WRITERS, IN_PROGRESS, NO_MANIFEST,
-                WRONG_SHA, WRONG_SHARD_SHA)) {
-            containers.add(day);
-            containers.add(day + "_segments");
-        }
-        swift.deleteContainers(containers.toArray(String[]::new));
+        swift.deleteContainers(containers());
         String production = env.get("influx.production.url");
         InfluxSnapshot.query(production, null, "CREATE DATABASE " + DB);
         InfluxFixture.writeLines(production, DB, null,
@@ -103,6 +98,22 @@ class CompleteDayIT {
                 assertFalse(dump.isFailed(), () -> String.valueOf(dump.getException()));
             }
         }
+    }
+
+    /** Every day of this class, with its segment container. */
+    static String[] containers() {
+        List<String> containers = new ArrayList<>();
+        for (String day : List.of(DUMP_ONLY, RERUN, RUNBOOK, KILLED, COMPLETE, TWO_WRITERS, IN_PROGRESS, NO_MANIFEST,
+                WRONG_SHA, WRONG_SHARD_SHA)) {
+            containers.add(day);
+            containers.add(day + "_segments");
+        }
+        return containers.toArray(String[]::new);
+    }
+
+    @AfterAll
+    static void deleteTheDays() throws Exception {
+        swift.deleteContainers(containers());
     }
 
     static Settings sharedSettings() throws Exception {
