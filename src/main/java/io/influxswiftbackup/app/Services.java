@@ -4,6 +4,7 @@ import io.influxswiftbackup.backup.BackupRun;
 import io.influxswiftbackup.catchup.CatchUp;
 import io.influxswiftbackup.catchup.CatchUpOutcomes;
 import io.influxswiftbackup.day.DayManifest;
+import io.influxswiftbackup.day.ManifestLock;
 import io.influxswiftbackup.files.DiskSpace;
 import io.influxswiftbackup.config.ConfigException;
 import io.influxswiftbackup.config.Settings;
@@ -76,6 +77,7 @@ public final class Services {
                 settings.get("influx.database"), settings.getInt("disk.free-margin-percent")));
         beans.put("downloadCheck", new DownloadCheck());
         beans.put("dayManifest", new DayManifest(clock));
+        beans.put("manifestLock", new ManifestLock(settings.getInt("manifest.lock-tries"), settings.getInt("manifest.lock-retry-ms")));
         beans.put("execChecks", new ExecChecks());
         InfluxChecks influxChecks = new InfluxChecks(settings.getInt("restore.start-timeout-ms"));
         beans.put("influxChecks", influxChecks);

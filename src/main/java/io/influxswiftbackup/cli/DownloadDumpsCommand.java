@@ -38,7 +38,7 @@ class DownloadDumpsCommand implements Callable<Integer> {
     @Option(names = "--dir", paramLabel = "DIR", required = true, description = "Where the files go (created if missing).")
     String dir;
 
-    @Option(names = "--force", description = "Overwrite a file in DIR that differs from the object.")
+    @Option(names = "--force", description = "Overwrite a file in DIR that differs from the object; download the files of a day still marked in progress.")
     boolean force;
 
     @Override

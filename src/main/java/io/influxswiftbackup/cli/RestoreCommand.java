@@ -29,7 +29,8 @@ class RestoreCommand implements Callable<Integer> {
     @Option(names = "--newdb", paramLabel = "NAME", description = "Production only: restore beside the live database, under this name.")
     String newDb;
 
-    @Option(names = "--force", description = "Production only: replace a database that holds data.")
+    @Option(names = "--force", description = {"Restore a day still marked in progress, or one that does not match its manifest;",
+            "into production: replace a database that holds data."})
     boolean force;
 
     @Option(names = "--dry-run", description = "Print every step the restore would take, and change nothing.")

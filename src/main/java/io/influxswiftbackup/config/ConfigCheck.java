@@ -76,6 +76,9 @@ public final class ConfigCheck {
         rule("swift.renew-before-expiry-s", range(0, 86_400));
         rule("swift.concurrency", range(1, 64));
         rule("swift.segment-size", range(1, Long.MAX_VALUE));
+        rule("manifest.lock-tries", range(1, 1_000_000));
+        rule("manifest.lock-retry-ms", range(0, 3_600_000));
+        rule("manifest.lock-expiry-seconds", range(10, 7 * 24 * 3600));
         rule("retry.max-retries", range(0, 100));
         rule("retry.initial-delay-ms", range(0, Integer.MAX_VALUE));
         rule("retry.max-delay-ms", range(0, Integer.MAX_VALUE));

@@ -13,10 +13,14 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +31,10 @@ import org.slf4j.LoggerFactory;
  * (every object of the day: name, size, MD5, kind shard or dump, records for a dump; when, by which
  * version and job), then removes the mark. A day that still carries the mark is incomplete; a day
  * without a manifest was made by the runbook's scripts. Jobs merge their objects into the manifest
- * already there (by name), so the backup's shards and the dump's files end up in one list.
+ * already there, so the backup's shards and the dump's files end up in one list: the backup replaces
+ * every shard entry by its own, the dump the entries of the files it wrote. A day's objects are
+ * exactly those of its latest manifest: after writing it, a run deletes the objects of its kind
+ * that the manifest no longer lists (and their segments).
  */
 public class DayManifest {
 
@@ -38,6 +45,15 @@ public class DayManifest {
     public static final String DAY_MARK = "dayMark";
     public static final String PREVIOUS = "previousManifest";
     public static final String MD5 = "smallObjectMd5";
+    /** The job writing (backup or dump), the names the written manifest lists, and whether the read-back showed this run's objects. */
+    public static final String JOB = "manifestJob";
+    public static final String LISTED = "manifestNames";
+    public static final String CONFIRMED = "manifestConfirmed";
+    public static final String WRITES = "manifestWrites";
+    /** Before a restore or download: the manifest's objects by name (none: the day has no manifest). */
+    public static final String EXPECTED = "manifestObjects";
+    /** How often a run writes the manifest again when the read-back lacks its objects. */
+    static final int MAX_WRITES = 3;
     public static final String MARK_HEADER = "X-Container-Meta-In-Progress";
 
     private static final Logger LOG = LoggerFactory.getLogger(DayManifest.class);
@@ -53,23 +69,24 @@ public class DayManifest {
         return day.container() + "/manifest.json";
     }
 
-    /** One object of the day. {@code records} only for a dump. */
-    public record Entry(String name, long size, String md5, String kind, Long records) {
+    /** One object of the day. {@code sha256} is null in manifests written before it was recorded; {@code records} only for a dump. */
+    public record Entry(String name, long size, String md5, String sha256, String kind, Long records) {
     }
 
     /** The run starts writing into the day: its mark ({@code <job> <run id>}) and an empty list of objects. */
     public void begin(Exchange exchange, String job) {
         exchange.setProperty(ENTRIES, Collections.synchronizedList(new ArrayList<Entry>()));
         exchange.setProperty(MARK, job + " " + LocalFiles.runId(clock));
+        exchange.setProperty(JOB, job);
     }
 
-    /** An object this run stored and verified (properties objectName, localSize, localMd5). */
+    /** An object this run stored and verified (properties objectName, localSize, localMd5, localSha256). */
     @SuppressWarnings("unchecked")
     public void note(Exchange exchange, String kind) {
         List<Entry> entries = exchange.getProperty(ENTRIES, List.class);
         Long records = "dump".equals(kind) ? exchange.getProperty("records", Long.class) : null;
         entries.add(new Entry(exchange.getProperty("objectName", String.class), exchange.getProperty("localSize", Long.class),
-                exchange.getProperty("localMd5", String.class), kind, records));
+                exchange.getProperty("localMd5", String.class), exchange.getProperty("localSha256", String.class), kind, records));
     }
 
     /** After a GET of D/manifest.json (200, or 404 when there is none): its text, or null. */
@@ -84,22 +101,33 @@ public class DayManifest {
     }
 
     /**
-     * The manifest to write: the previous one's objects, replaced by name by this run's; the body
-     * becomes its JSON, objectName D/manifest.json, smallObjectMd5 its MD5.
+     * The manifest's objects after a run: the backup's shards replace every shard entry (a re-run in
+     * the other format has other file names: the old ones must go), the dump's files replace the
+     * entries of the same name; every other entry stays.
      */
-    @SuppressWarnings("unchecked")
-    public void compose(Exchange exchange, String job) throws IOException {
-        Day day = exchange.getProperty("day", Day.class);
-        Map<String, Entry> objects = new LinkedHashMap<>();
-        for (Entry entry : entries(exchange.getProperty(PREVIOUS, String.class))) {
-            objects.put(entry.name(), entry);
-        }
-        List<Entry> ours = exchange.getProperty(ENTRIES, List.class);
-        synchronized (ours) {
-            for (Entry entry : ours) {
+    public static List<Entry> merge(List<Entry> previous, List<Entry> ours, String job) {
+        Set<String> replaced = new HashSet<>();
+        ours.forEach(entry -> replaced.add(entry.name()));
+        Map<String, Entry> objects = new TreeMap<>();
+        for (Entry entry : previous) {
+            boolean replacedByJob = "backup".equals(job) && "shard".equals(entry.kind());
+            if (!replacedByJob && !replaced.contains(entry.name())) {
                 objects.put(entry.name(), entry);
             }
         }
+        ours.forEach(entry -> objects.put(entry.name(), entry));
+        return new ArrayList<>(objects.values());
+    }
+
+    /**
+     * The manifest to write: {@link #merge} of the one read and this run's objects; the body becomes
+     * its JSON, objectName D/manifest.json, smallObjectMd5 its MD5, manifestNames the names it lists.
+     */
+    public void compose(Exchange exchange) throws IOException {
+        Day day = exchange.getProperty("day", Day.class);
+        String job = exchange.getProperty(JOB, String.class);
+        List<Entry> ours = ours(exchange);
+        List<Entry> objects = merge(entries(exchange.getProperty(PREVIOUS, String.class)), ours, job);
         ObjectNode root = JSON.createObjectNode();
         root.put("day", day.container());
         root.put("written", clock.instant().toString());
@@ -107,21 +135,109 @@ public class DayManifest {
         root.put("job", job);
         root.put("run", exchange.getProperty(MARK, String.class));
         ArrayNode list = root.putArray("objects");
-        objects.values().stream().sorted(java.util.Comparator.comparing(Entry::name)).forEach(e -> {
+        for (Entry e : objects) {
             ObjectNode o = list.addObject();
             o.put("name", e.name());
             o.put("size", e.size());
             o.put("md5", e.md5());
+            if (e.sha256() != null) {
+                o.put("sha256", e.sha256());
+            }
             o.put("kind", e.kind());
             if (e.records() != null) {
                 o.put("records", e.records());
             }
-        });
+        }
         byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
         exchange.setProperty("objectName", objectName(day));
         exchange.setProperty(MD5, md5(bytes));
+        exchange.setProperty(LISTED, objects.stream().map(Entry::name).collect(Collectors.toSet()));
         exchange.getMessage().setBody(new String(bytes, StandardCharsets.UTF_8));
         LOG.info("Manifest {}: {} objects ({} of this run)", objectName(day), objects.size(), ours.size());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Entry> ours(Exchange exchange) {
+        List<Entry> ours = exchange.getProperty(ENTRIES, List.class);
+        synchronized (ours) {
+            return List.copyOf(ours);
+        }
+    }
+
+    /**
+     * After the manifest was written and read back (X-Newest, into previousManifest): property
+     * manifestConfirmed true when it lists every object of this run as this run stored it. When
+     * another writer's manifest replaced it, false: the route merges and writes again, at most
+     * {@value #MAX_WRITES} times, then fails.
+     */
+    public void confirmWritten(Exchange exchange) throws IOException {
+        Day day = exchange.getProperty("day", Day.class);
+        List<Entry> missing = missing(entries(exchange.getProperty(PREVIOUS, String.class)), ours(exchange));
+        int writes = exchange.getProperty(WRITES, 0, Integer.class) + 1;
+        exchange.setProperty(WRITES, writes);
+        exchange.setProperty(CONFIRMED, missing.isEmpty());
+        if (missing.isEmpty()) {
+            return;
+        }
+        String names = missing.stream().map(Entry::name).collect(Collectors.joining(", "));
+        if (writes >= MAX_WRITES) {
+            throw new SwiftException("the manifest of day " + day + " still lacks objects of this run after " + writes
+                    + " writes (another run writes it at the same time?): " + names);
+        }
+        LOG.warn("The manifest of day {} read back lacks objects of this run (another run wrote it meanwhile): {};"
+                + " merging and writing it again", day, names);
+    }
+
+    /** This run's entries that the manifest does not list as they are. */
+    static List<Entry> missing(List<Entry> written, List<Entry> ours) {
+        Set<Entry> there = new HashSet<>(written);
+        return ours.stream().filter(entry -> !there.contains(entry)).toList();
+    }
+
+    /**
+     * Once the manifest is written: of the listing in the body (the objects under the run's prefix),
+     * those of the run's kind that the manifest no longer lists. The backup owns D/shards/; the dump
+     * only the files it wrote, which the manifest always lists.
+     */
+    @SuppressWarnings("unchecked")
+    public List<String> obsolete(List<Map<String, Object>> listing, Exchange exchange) {
+        Set<String> listed = exchange.getProperty(LISTED, Set.class);
+        Day day = exchange.getProperty("day", Day.class);
+        Set<String> owned = new HashSet<>();
+        ours(exchange).forEach(entry -> owned.add(entry.name()));
+        boolean backup = "backup".equals(exchange.getProperty(JOB, String.class));
+        List<String> obsolete = new ArrayList<>();
+        for (Map<String, Object> object : listing) {
+            String name = String.valueOf(object.get("name"));
+            boolean ours = backup ? name.startsWith(day.shardsPrefix()) : owned.contains(name);
+            if (ours && !listed.contains(name)) {
+                obsolete.add(name);
+            }
+        }
+        obsolete.sort(null);
+        exchange.setProperty("obsoleteObjects", obsolete);
+        if (!obsolete.isEmpty()) {
+            LOG.info("Day {}: {} object(s) the new manifest no longer lists will be deleted: {}", day, obsolete.size(), obsolete);
+        }
+        return obsolete;
+    }
+
+    /**
+     * Of the segment container's listing in the body, the segments of the obsolete objects
+     * ({@code <object>/slo/...}, python-swiftclient's layout).
+     */
+    @SuppressWarnings("unchecked")
+    public List<String> obsoleteSegments(List<Map<String, Object>> listing, Exchange exchange) {
+        Set<String> obsolete = new HashSet<>(exchange.getProperty("obsoleteObjects", List.class));
+        List<String> segments = new ArrayList<>();
+        for (Map<String, Object> segment : listing) {
+            String name = String.valueOf(segment.get("name"));
+            int slo = name.indexOf("/slo/");
+            if (slo > 0 && obsolete.contains(name.substring(0, slo))) {
+                segments.add(name);
+            }
+        }
+        return segments;
     }
 
     /** The objects of a manifest's text (none for null). */
@@ -130,9 +246,17 @@ public class DayManifest {
         if (manifest == null || manifest.isBlank()) {
             return entries;
         }
-        for (JsonNode o : JSON.readTree(manifest).path("objects")) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(manifest);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new SwiftException("the day's manifest is not valid JSON (" + e.getOriginalMessage()
+                    + "); look at it with 'swift download D D/manifest.json', and delete it to treat the day as one without manifest");
+        }
+        for (JsonNode o : root.path("objects")) {
             entries.add(new Entry(o.path("name").asText(), o.path("size").asLong(), o.path("md5").asText(),
-                    o.path("kind").asText(), o.has("records") ? o.path("records").asLong() : null));
+                    o.hasNonNull("sha256") ? o.path("sha256").asText() : null, o.path("kind").asText(),
+                    o.has("records") ? o.path("records").asLong() : null));
         }
         return entries;
     }
@@ -165,6 +289,7 @@ public class DayManifest {
                 shards.put(entry.name(), entry);
             }
         }
+        exchange.setProperty(EXPECTED, Map.copyOf(shards));
         List<String> problems = new ArrayList<>();
         for (Map<String, Object> object : listing) {
             String name = String.valueOf(object.get("name"));
@@ -187,6 +312,35 @@ public class DayManifest {
         if (!problems.isEmpty()) {
             LOG.warn("Day {} does not match its manifest ({}); --force given", day, String.join("; ", problems));
         }
+    }
+
+    /**
+     * After a verified download (properties objectName, downloadedBytes, downloadedSha256): fails
+     * when the day's manifest (property manifestObjects) lists the object with another size or
+     * SHA-256. Nothing to compare for a day without manifest, or an entry written without SHA-256.
+     */
+    @SuppressWarnings("unchecked")
+    public void verifyDownload(Exchange exchange) {
+        Map<String, Entry> expected = exchange.getProperty(EXPECTED, Map.class);
+        String problem = downloadMismatch(expected == null ? null : expected.get(exchange.getProperty("objectName", String.class)),
+                exchange.getProperty("downloadedBytes", Long.class), exchange.getProperty("downloadedSha256", String.class));
+        if (problem != null) {
+            throw new SwiftException("download of " + exchange.getProperty("objectName") + " does not match the day's manifest: " + problem);
+        }
+    }
+
+    /** Why a download of {@code size} bytes with this SHA-256 is not the manifest's entry, or null. */
+    public static String downloadMismatch(Entry expected, Long size, String sha256) {
+        if (expected == null) {
+            return null;
+        }
+        if (size == null || expected.size() != size) {
+            return "received " + size + " bytes, the manifest says " + expected.size();
+        }
+        if (expected.sha256() != null && !expected.sha256().equalsIgnoreCase(sha256)) {
+            return "SHA-256 of the bytes received is " + sha256 + ", the manifest says " + expected.sha256();
+        }
+        return null;
     }
 
     private static String md5(byte[] bytes) {

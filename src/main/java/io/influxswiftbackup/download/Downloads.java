@@ -1,15 +1,19 @@
 package io.influxswiftbackup.download;
 
 import io.influxswiftbackup.day.Day;
+import io.influxswiftbackup.day.DayManifest;
 import io.influxswiftbackup.day.DaySelection;
+import io.influxswiftbackup.swift.DownloadCheck;
 import io.influxswiftbackup.swift.UploadCheck;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;
@@ -27,6 +31,9 @@ public class Downloads {
     public static final String DIR = "downloadDir";
     public static final String FORCE = "downloadForce";
     public static final String DAY = "downloadDay";
+    /** A day's manifest objects by name (null: the day has no manifest); on one object, its manifest entry. */
+    static final String DAY_OBJECTS = "dayManifestObjects";
+    static final String EXPECTED = "manifestEntry";
 
     private static final Logger LOG = LoggerFactory.getLogger(Downloads.class);
 
@@ -71,25 +78,81 @@ public class Downloads {
         return days;
     }
 
-    /** Adds a day's listed objects (of the wanted measurement, if one was given) to the download list. */
+    /**
+     * Before a day's dump files are listed (properties dayMark and previousManifest read): a day still
+     * marked in progress is refused, named, unless --force; a day without manifest (the runbook's
+     * scripts) is downloaded with a warning; otherwise its manifest's objects become property
+     * {@value #DAY_OBJECTS}, which every file is checked against.
+     */
+    public void checkDay(Exchange exchange, @ExchangeProperty("container") String container,
+                         @ExchangeProperty(DayManifest.DAY_MARK) String mark, @ExchangeProperty("force") boolean force,
+                         @ExchangeProperty(DayManifest.PREVIOUS) String manifest) throws IOException {
+        exchange.setProperty("dayRefused", false);
+        exchange.setProperty(DAY_OBJECTS, null);
+        if (mark != null && !force) {
+            exchange.setProperty("dayRefused", true);
+            String problem = "day " + container + " is incomplete: still marked in progress (" + mark
+                    + "); its dump files are not downloaded (use --force to download them anyway)";
+            LOG.error("{}", problem);
+            outcomes(exchange).add(new Outcome(container, "refused", 0, problem));
+            return;
+        }
+        if (mark != null) {
+            LOG.warn("Day {} is incomplete (marked in progress: {}); --force given, downloading what is there", container, mark);
+        }
+        if (manifest == null) {
+            LOG.warn("Day {} has no manifest ({}/manifest.json missing: made by the runbook's scripts?);"
+                    + " its dump files are verified against Swift's checksums only", container, container);
+            return;
+        }
+        Map<String, DayManifest.Entry> expected = new java.util.HashMap<>();
+        DayManifest.entries(manifest).forEach(entry -> expected.put(entry.name(), entry));
+        exchange.setProperty(DAY_OBJECTS, expected);
+    }
+
+    /**
+     * Adds a day's listed objects (of the wanted measurement, if one was given) to the download list;
+     * when the day has a manifest ({@value #DAY_OBJECTS}), with the entry each must match, and a dump
+     * file it does not list, or one it lists that Swift does not hold, is refused.
+     */
     @SuppressWarnings("unchecked")
     public void collect(Exchange exchange, List<Map<String, Object>> listing, @ExchangeProperty("container") String container,
                         @ExchangeProperty("prefix") String prefix, @ExchangeProperty("measurement") String measurement) {
         List<Map<String, Object>> objects = exchange.getProperty("objects", List.class);
+        Map<String, DayManifest.Entry> expected = exchange.getProperty(DAY_OBJECTS, Map.class);
+        Set<String> listed = new HashSet<>();
         for (Map<String, Object> entry : listing) {
             String name = (String) entry.get("name");
             String rest = name.substring(prefix.length());
-            if (measurement != null && !measurementOf(rest).equals(measurement)) {
+            if (!wanted(rest, prefix, measurement)) {
                 continue;
             }
-            if (prefix.endsWith("/influxdb/") && !rest.endsWith(".json")) {
+            listed.add(name);
+            if (expected != null && !expected.containsKey(name)) {
+                refuse(exchange, name, "refused " + printable(name) + ": the manifest of day " + container + " does not list it");
                 continue;
             }
             Map<String, Object> object = new java.util.HashMap<>(entry);
             object.put("container", container);
             object.put("rest", rest);
+            if (expected != null) {
+                object.put(EXPECTED, expected.get(name));
+            }
             objects.add(object);
         }
+        if (expected != null) {
+            expected.values().stream()
+                    .filter(e -> e.name().startsWith(prefix) && wanted(e.name().substring(prefix.length()), prefix, measurement))
+                    .filter(e -> !listed.contains(e.name()))
+                    .forEach(e -> refuse(exchange, e.name(), e.name() + " is in the manifest of day " + container + " but not in Swift"));
+        }
+    }
+
+    private static boolean wanted(String rest, String prefix, String measurement) {
+        if (measurement != null && !measurementOf(rest).equals(measurement)) {
+            return false;
+        }
+        return !prefix.endsWith("/influxdb/") || rest.endsWith(".json");
     }
 
     /** {@code Aggregated_metrics_2016-06-11-00:00:00_2016-06-12-00:00:00.json} → {@code Aggregated_metrics}. */
@@ -124,6 +187,14 @@ public class Downloads {
         }
         exchange.setProperty("targetFile", target.toString());
         long bytes = ((Number) object.getOrDefault("bytes", -1)).longValue();
+        DayManifest.Entry expected = (DayManifest.Entry) object.get(EXPECTED);
+        exchange.setProperty(EXPECTED, expected);
+        String differs = differsFromManifest(object, expected);
+        if (differs != null) {
+            refuse(exchange, name, "refused " + printable(name) + ": Swift's object differs from the day's manifest (" + differs
+                    + "); nothing written");
+            return;
+        }
         if (Files.exists(target)) {
             String hash = (String) object.get("hash");
             if (Files.size(target) == bytes && hash != null && hash.equalsIgnoreCase(UploadCheck.md5(target.toFile()))) {
@@ -138,6 +209,22 @@ public class Downloads {
             }
         }
         exchange.setProperty("action", "download");
+    }
+
+    /** How the listed object differs from its manifest entry (size, or MD5 unless a large object), or null. */
+    static String differsFromManifest(Map<String, Object> listed, DayManifest.Entry expected) {
+        if (expected == null) {
+            return null;
+        }
+        long bytes = ((Number) listed.getOrDefault("bytes", -1)).longValue();
+        String hash = String.valueOf(listed.get("hash"));
+        if (bytes != expected.size()) {
+            return bytes + " bytes, the manifest says " + expected.size();
+        }
+        if (!listed.containsKey("slo_etag") && !hash.equalsIgnoreCase(expected.md5())) {
+            return "MD5 " + hash + ", the manifest says " + expected.md5();
+        }
+        return null;
     }
 
     /** Why a file name inside the listing cannot be written, or null. */
@@ -175,9 +262,20 @@ public class Downloads {
         outcomes(exchange).add(new Outcome(name, "refused", 0, problem));
     }
 
-    /** After a download: record it. */
+    /** After a verified download: record it; one whose size or SHA-256 is not its manifest entry's is deleted and failed. */
     public void downloaded(Exchange exchange, @ExchangeProperty("objectName") String name,
-                           @ExchangeProperty("downloadedBytes") Long bytes) {
+                           @ExchangeProperty("downloadedBytes") Long bytes,
+                           @ExchangeProperty(DownloadCheck.DOWNLOADED_SHA256) String sha256,
+                           @ExchangeProperty(EXPECTED) DayManifest.Entry expected,
+                           @ExchangeProperty("targetFile") String targetFile) throws IOException {
+        String mismatch = DayManifest.downloadMismatch(expected, bytes, sha256);
+        if (mismatch != null) {
+            Files.deleteIfExists(Path.of(targetFile));
+            String problem = "download of " + name + " does not match the day's manifest: " + mismatch + "; deleted";
+            LOG.error("{}", problem);
+            outcomes(exchange).add(new Outcome(name, "failed", 0, problem));
+            return;
+        }
         outcomes(exchange).add(new Outcome(name, "downloaded", bytes == null ? 0 : bytes, null));
     }
 

@@ -22,6 +22,8 @@ import org.apache.camel.Message;
 public class DownloadCheck {
 
     public static final String TARGET_FILE = "targetFile";
+    /** The SHA-256 of the bytes received, for a check against the day's manifest. */
+    public static final String DOWNLOADED_SHA256 = "downloadedSha256";
 
     public void save(Exchange exchange) throws IOException {
         Message message = exchange.getMessage();
@@ -34,6 +36,7 @@ public class DownloadCheck {
         Files.createDirectories(target.getParent());
         Path part = target.resolveSibling(target.getFileName() + ".part");
         MessageDigest md5 = UploadCheck.md5Digest();
+        MessageDigest sha256 = UploadCheck.sha256Digest();
         exchange.setProperty(UploadCheck.TRANSFER_START, System.nanoTime());
         long size;
         try (InputStream body = message.getBody(InputStream.class);
@@ -41,7 +44,7 @@ public class DownloadCheck {
             if (body == null) {
                 throw new SwiftException("download of " + object + " returned no body");
             }
-            size = new DigestInputStream(body, md5).transferTo(out);
+            size = new DigestInputStream(new DigestInputStream(body, md5), sha256).transferTo(out);
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(part);
             throw e;
@@ -62,6 +65,7 @@ public class DownloadCheck {
         }
         Files.move(part, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         exchange.setProperty("downloadedBytes", size);
+        exchange.setProperty(DOWNLOADED_SHA256, HexFormat.of().formatHex(sha256.digest()));
         UploadCheck.transferred(exchange, size);
         message.setBody(null);
     }

@@ -30,6 +30,8 @@ public class UploadCheck {
     public static final String LOCAL_FILE = "localFile";
     public static final String LOCAL_SIZE = "localSize";
     public static final String LOCAL_MD5 = "localMd5";
+    /** The local file's SHA-256, for the day's manifest (computed in the same read as the MD5). */
+    public static final String LOCAL_SHA256 = "localSha256";
     /** When the transfer started (System.nanoTime()), and after it: its rate and the run's progress. */
     public static final String TRANSFER_START = "transferStart";
     public static final String TRANSFER_RATE = "transferRate";
@@ -54,6 +56,7 @@ public class UploadCheck {
         FileTime modified = Files.getLastModifiedTime(file);
 
         MessageDigest whole = md5Digest();
+        MessageDigest sha256 = sha256Digest();
         List<Segment> segments = new ArrayList<>();
         byte[] buffer = new byte[BUFFER];
         try (InputStream in = Files.newInputStream(file)) {
@@ -67,6 +70,7 @@ public class UploadCheck {
                         throw new IOException(file + " became shorter while its checksums were computed");
                     }
                     whole.update(buffer, 0, n);
+                    sha256.update(buffer, 0, n);
                     part.update(buffer, 0, n);
                     left -= n;
                 }
@@ -80,6 +84,7 @@ public class UploadCheck {
         }
         exchange.setProperty(LOCAL_SIZE, size);
         exchange.setProperty(LOCAL_MD5, HexFormat.of().formatHex(whole.digest()));
+        exchange.setProperty(LOCAL_SHA256, HexFormat.of().formatHex(sha256.digest()));
         exchange.setProperty(LargeObjects.SEGMENTS, segments);
         exchange.setProperty(LargeObjects.SEGMENT_CONTAINER, segmentContainer);
         exchange.setProperty(LargeObjects.SLO_ETAG, segments.isEmpty() ? null : LargeObjects.sloEtag(segments));
@@ -168,6 +173,14 @@ public class UploadCheck {
     static MessageDigest md5Digest() {
         try {
             return MessageDigest.getInstance("MD5");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static MessageDigest sha256Digest() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -61,8 +61,9 @@ class BackupRouteTest {
                     .setBody(route.constant(List.of()));
             route.interceptSendToEndpoint("direct:swift-upload-verified").skipSendToOriginalEndpoint().to("mock:upload");
             route.interceptSendToEndpoint("direct:swift-mark-day-in-progress").skipSendToOriginalEndpoint().to("mock:mark");
-            route.interceptSendToEndpoint("direct:swift-read-manifest").skipSendToOriginalEndpoint().to("mock:read-manifest");
-            route.interceptSendToEndpoint("direct:swift-put-manifest").skipSendToOriginalEndpoint().to("mock:put-manifest");
+            route.interceptSendToEndpoint("direct:swift-write-manifest").skipSendToOriginalEndpoint()
+                    .to("bean:dayManifest?method=compose").to("mock:put-manifest");
+            route.interceptSendToEndpoint("direct:swift-delete-obsolete").skipSendToOriginalEndpoint().to("mock:delete-obsolete");
             route.interceptSendToEndpoint("direct:swift-clear-day-mark").skipSendToOriginalEndpoint().to("mock:clear-mark");
         });
         MockEndpoint upload = runtime.context().getEndpoint("mock:upload", MockEndpoint.class);

@@ -3,6 +3,8 @@ package io.influxswiftbackup.download;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import io.influxswiftbackup.day.DayManifest;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class DownloadsTest {
@@ -22,5 +24,16 @@ class DownloadsTest {
     void theMeasurementIsTheNameBeforeTheWindow() {
         assertEquals("Aggregated_metrics", Downloads.measurementOf("Aggregated_metrics_2016-06-11-00:00:00_2016-06-12-00:00:00.json"));
         assertEquals("cpu_2016", Downloads.measurementOf("cpu_2016_2016-06-11-00:00:00_2016-06-12-00:00:00.json"));
+    }
+
+    @Test
+    void aListedDumpFileMustHaveItsManifestEntrysSizeAndMd5() {
+        DayManifest.Entry entry = new DayManifest.Entry("2013-01-01/influxdb/cpu.json", 7, "bb", "5b", "dump", 3L);
+        assertNull(Downloads.differsFromManifest(Map.of("bytes", 7, "hash", "BB"), entry));
+        assertNull(Downloads.differsFromManifest(Map.of("bytes", 7, "hash", "zz"), null), "a day without manifest");
+        assertNull(Downloads.differsFromManifest(Map.of("bytes", 7, "hash", "slo", "slo_etag", "slo"), entry),
+                "a large object's listed hash is not its MD5 (its SHA-256 is checked after the download)");
+        assertEquals("8 bytes, the manifest says 7", Downloads.differsFromManifest(Map.of("bytes", 8, "hash", "bb"), entry));
+        assertEquals("MD5 cc, the manifest says bb", Downloads.differsFromManifest(Map.of("bytes", 7, "hash", "cc"), entry));
     }
 }

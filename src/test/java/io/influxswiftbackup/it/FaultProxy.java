@@ -85,6 +85,23 @@ public final class FaultProxy implements AutoCloseable {
         return List.copyOf(requests);
     }
 
+    /** Waits until a request that matches came in, at most {@code limit}; fails the test if none did. */
+    public synchronized Request await(Predicate<Request> match, java.time.Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (true) {
+            for (Request request : requests) {
+                if (match.test(request)) {
+                    return request;
+                }
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return org.junit.jupiter.api.Assertions.fail("no such request within " + limit + "; got " + requests);
+            }
+            wait(Math.max(1, left / 1_000_000));
+        }
+    }
+
     /** The requests that got {@code fault}. */
     public synchronized List<Request> faulted(Fault fault) {
         return requests.stream().filter(r -> r.fault() == fault).toList();
@@ -110,6 +127,7 @@ public final class FaultProxy implements AutoCloseable {
         }
         Request request = new Request(candidate.number(), method, path, contentLength, chosen, candidate.atNanos());
         requests.add(request);
+        notifyAll();
         return request;
     }
 

@@ -32,15 +32,9 @@ public final class SwiftCli {
      */
     public void deleteContainers(String... containers) throws IOException, InterruptedException {
         java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-        // `swift auth` prints: export OS_STORAGE_URL=... and export OS_AUTH_TOKEN=...
-        java.util.Map<String, String> login = new java.util.HashMap<>();
-        for (String line : run(Path.of("."), "auth")) {
-            String[] parts = line.replaceFirst("^export ", "").split("=", 2);
-            login.put(parts[0], parts.length > 1 ? parts[1].replaceAll("^'|'$", "") : "");
-        }
-        String token = login.get("OS_AUTH_TOKEN");
-        String storage = login.get("OS_STORAGE_URL");
-        assertTrue(token != null && storage != null, "swift auth printed " + login.keySet());
+        String[] login = login();
+        String storage = login[0];
+        String token = login[1];
         for (String container : containers) {
             String containerUrl = storage + "/" + encode(container);
             while (true) {
@@ -64,6 +58,29 @@ public final class SwiftCli {
                 }
             }
         }
+    }
+
+    /** The storage URL and a token, from {@code swift auth} (it prints export OS_STORAGE_URL=... and export OS_AUTH_TOKEN=...). */
+    private String[] login() throws IOException, InterruptedException {
+        java.util.Map<String, String> login = new java.util.HashMap<>();
+        for (String line : run(Path.of("."), "auth")) {
+            String[] parts = line.replaceFirst("^export ", "").split("=", 2);
+            login.put(parts[0], parts.length > 1 ? parts[1].replaceAll("^'|'$", "") : "");
+        }
+        String token = login.get("OS_AUTH_TOKEN");
+        String storage = login.get("OS_STORAGE_URL");
+        assertTrue(token != null && storage != null, "swift auth printed " + login.keySet());
+        return new String[] {storage, token};
+    }
+
+    /** A raw HTTP PUT of {@code body} as the object, with no checksum and no other header: what a stray writer does. */
+    public void put(String container, String object, byte[] body) throws IOException, InterruptedException {
+        String[] login = login();
+        var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(login[0] + "/" + encode(container) + "/" + encode(object)))
+                .header("X-Auth-Token", login[1]).PUT(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                java.net.http.HttpResponse.BodyHandlers.discarding());
+        assertEquals(201, response.statusCode(), "PUT " + container + "/" + object);
     }
 
     /** Every byte but letters and digits percent-encoded: '/' and '.' too, so Swift gets the name as it is. */

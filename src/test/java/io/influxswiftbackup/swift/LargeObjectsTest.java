@@ -66,6 +66,7 @@ class LargeObjectsTest {
         byte[] bytes = randomBytes((int) (2 * MIB + 12_345));
         Exchange exchange = describe(bytes, Limits.DEFAULTS);
         assertEquals(md5(bytes), exchange.getProperty(UploadCheck.LOCAL_MD5));
+        assertEquals(sha256(bytes), exchange.getProperty(UploadCheck.LOCAL_SHA256), "the SHA-256 in the same read");
         List<Segment> segments = segments(exchange);
         assertEquals(3, segments.size());
         assertEquals(List.of(MIB, MIB, 12_345L), segments.stream().map(Segment::length).toList());
@@ -119,9 +120,11 @@ class LargeObjectsTest {
         DownloadCheck check = new DownloadCheck();
         Path target = dir.resolve("down").resolve("file");
 
-        check.save(get(bytes, target, Map.of("X-Static-Large-Object", "True", "Etag", "\"not-the-md5\"",
-                LargeObjects.MD5_META, md5(bytes))));
+        Exchange saved = get(bytes, target, Map.of("X-Static-Large-Object", "True", "Etag", "\"not-the-md5\"",
+                LargeObjects.MD5_META, md5(bytes)));
+        check.save(saved);
         assertArrayEquals(bytes, Files.readAllBytes(target));
+        assertEquals(sha256(bytes), saved.getProperty(DownloadCheck.DOWNLOADED_SHA256), "the SHA-256 while streaming");
 
         Files.delete(target);
         Map<String, Object> wrongMd5 = Map.of("X-Static-Large-Object", "True", LargeObjects.MD5_META, md5(new byte[1]));
@@ -185,6 +188,10 @@ class LargeObjectsTest {
         byte[] bytes = new byte[size];
         new Random(size).nextBytes(bytes);
         return bytes;
+    }
+
+    static String sha256(byte[] bytes) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     }
 
     static String md5(byte[] bytes) throws Exception {
