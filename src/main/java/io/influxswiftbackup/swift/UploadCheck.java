@@ -194,7 +194,10 @@ public class UploadCheck {
         transferred(exchange, size);
     }
 
-    /** After the uploads, the listing of their prefix: every object stored is in it, with its size and hash. */
+    /**
+     * After the uploads, the listing of their prefix: every object stored is in it, with its size and
+     * hash; if not, a {@link SwiftUnavailableException}, so the listing is taken again (it may lag).
+     */
     @SuppressWarnings("unchecked")
     public void verifyListing(Exchange exchange, List<Map<String, Object>> listing) {
         Map<String, Expected> uploaded = new TreeMap<>(exchange.getProperty(UPLOADED_OBJECTS, Map.class));
@@ -215,7 +218,8 @@ public class UploadCheck {
             }
         });
         if (!problems.isEmpty()) {
-            throw new SwiftException("verification of container " + exchange.getProperty("container")
+            // Retried (the listing may lag behind the PUTs), then the run fails with it.
+            throw new SwiftUnavailableException("verification of container " + exchange.getProperty("container")
                     + " failed: " + String.join("; ", problems));
         }
         LOG.info("Listing of {} in container {}: all {} objects there with their size and MD5",

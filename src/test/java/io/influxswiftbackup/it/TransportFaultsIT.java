@@ -12,6 +12,9 @@ import io.influxswiftbackup.it.FaultProxy.Fault;
 import io.influxswiftbackup.it.FaultProxy.Request;
 import io.influxswiftbackup.swift.SwiftException;
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.camel.builder.AdviceWith;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -43,7 +46,7 @@ class TransportFaultsIT {
 
     /** This class backs up its own database, so its shards do not depend on other tests' points. */
     static final String DB = "faults_db";
-    static final List<String> DAYS = List.of("2016-10-01", "2016-10-02", "2016-10-03", "2016-10-04", "2016-10-05");
+    static final List<String> DAYS = List.of("2016-10-01", "2016-10-02", "2016-10-03", "2016-10-04", "2016-10-05", "2016-10-06");
     static LocalServers.Environment env;
     static SwiftCli swift;
     static URI swiftUrl;
@@ -183,6 +186,29 @@ class TransportFaultsIT {
         }
         List<String> runDirs = BackupIT.runDirs(dir.resolve("work"));
         assertEquals(1, runDirs.size(), "the local copy stays for the next run");
+    }
+
+    @Test
+    void aListingThatLagsBehindTheUploadsIsTakenAgain() throws Exception {
+        Path kept = dir.resolve("kept");
+        AtomicInteger listings = new AtomicInteger();
+        try (LogCapture log = new LogCapture(RetryDelay.class);
+             JobRuntime runtime = JobRuntime.startOnce(settings(Map.of()), clockAt("2016-10-06"))) {
+            // Breaks: the first listing after the uploads does not show one of them yet.
+            AdviceWith.adviceWith(runtime.context(), "swift-verify-listing", route -> route.weaveByToUri("direct:swift-list")
+                    .after().process(exchange -> {
+                        if (listings.incrementAndGet() == 1) {
+                            List<?> listed = exchange.getMessage().getBody(List.class);
+                            exchange.getMessage().setBody(new ArrayList<>(listed.subList(1, listed.size())));
+                        }
+                    }));
+            Exchange result = BackupIT.backupKeepingACopy(runtime, kept);
+            assertFalse(result.isFailed(), () -> "backup failed: " + result.getException());
+            assertEquals(2, listings.get(), "listed again once");
+            assertTrue(log.lines().stream().anyMatch(l -> l.contains("is not listed") && l.contains("retry 1 of 5")),
+                    log.lines().toString());
+        }
+        swift.assertHoldsExactly(dir, "2016-10-06", kept);
     }
 
     @Test

@@ -91,7 +91,7 @@ class UploadCheckTest {
         Map<String, Object> large = Map.of("name", NAME + ".large", "bytes", bytes.length, "hash", "of-the-manifest",
                 "slo_etag", "\"abc\"");
         check.verifyListing(exchange, List.of(listed(NAME, bytes.length, md5(bytes)), large));
-        String missing = assertThrows(SwiftException.class, () -> check.verifyListing(exchange, List.of(large))).getMessage();
+        String missing = assertThrows(SwiftUnavailableException.class, () -> check.verifyListing(exchange, List.of(large))).getMessage();
         assertTrue(missing.contains(NAME + " is not listed"), missing);
         String wrong = assertThrows(SwiftException.class, () -> check.verifyListing(exchange,
                 List.of(listed(NAME, bytes.length, md5(new byte[1])), large))).getMessage();
