@@ -62,13 +62,21 @@ public final class JobRuntime implements AutoCloseable {
             main.addOverrideProperty("camel.component.http.sslContextParameters", "#swiftTls");
             main.addOverrideProperty("camel.component.https.sslContextParameters", "#swiftTls");
         }
-        String transfers = String.valueOf(settings.getInt("swift.concurrency"));
-        main.addOverrideProperty("camel.threadpool.config[swiftTransfers].poolSize", transfers);
-        main.addOverrideProperty("camel.threadpool.config[swiftTransfers].maxPoolSize", transfers);
+        int concurrency = settings.getInt("swift.concurrency");
+        for (String pool : new String[] {"swiftTransfers", "swiftSegments"}) {
+            main.addOverrideProperty("camel.threadpool.config[" + pool + "].poolSize", String.valueOf(concurrency));
+            main.addOverrideProperty("camel.threadpool.config[" + pool + "].maxPoolSize", String.valueOf(concurrency));
+        }
+        // One pooled connection for each transfer at once: objects, and each one's segments (plus a listing).
+        String connections = String.valueOf(Math.max(20, concurrency * (concurrency + 1) + 1));
+        main.addOverrideProperty("camel.component.http.connectionsPerRoute", connections);
+        main.addOverrideProperty("camel.component.http.maxTotalConnections", String.valueOf(Math.max(200, 2 * Integer.parseInt(connections))));
         // routes/catch-up.yaml runs once at the start of the daemon only.
         main.addOverrideProperty("runtime.daemon", String.valueOf(mode == Mode.DAEMON));
         if (mode == Mode.ONCE) {
-            main.addOverrideProperty("camel.component.quartz.autoStartScheduler", "false");
+            // One job from the command line: the schedule's routes are left out, so no Quartz scheduler
+            // is made (its start, and its stop that waits for it, cost a command about half a second).
+            main.addOverrideProperty("camel.main.routeFilterExcludePattern", "quartz:*");
         }
         beans.forEach(main::bind);
         RouteReloader reloader = mode == Mode.DAEMON && settings.getBoolean("routes.reload")

@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.influxswiftbackup.config.ConfigException;
 import io.influxswiftbackup.http.FileRange;
+import io.influxswiftbackup.http.FileRange.Checksums;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -16,9 +19,12 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
-import org.apache.hc.core5.http.HttpEntity;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,15 +55,34 @@ public class LargeObjects {
         public static final Limits DEFAULTS = new Limits(5_368_709_122L, true, 1000, "Swift's defaults");
     }
 
-    /** Segment {@code number} (1, 2, ...) of a large object: bytes [offset, offset + length) of the file. */
-    public record Segment(int number, String container, String name, Path file, long offset, long length, String md5) {
-        /** The segment's PUT body, read from the file at each send. */
-        public HttpEntity body() {
-            return new FileRange(file, offset, length);
+    /**
+     * Segment {@code number} (1, 2, ...) of a large object: a range of the file, sent as its PUT body
+     * (digested as it goes out); its MD5 is known once it was sent, or read ({@link FileRange}).
+     */
+    public record Segment(int number, String container, String name, FileRange body) {
+        public long offset() {
+            return body.offset();
+        }
+
+        public long length() {
+            return body.getContentLength();
+        }
+
+        /** The MD5 of the segment as last sent or read, or null before. */
+        public String md5() {
+            return body.checksums() == null ? null : body.checksums().md5();
         }
     }
 
+    /** The whole file's checksums, read while its segments go up (a future, property {@value #WHOLE_FILE}). */
+    public static final String WHOLE_FILE = "wholeFileChecksums";
+
     private final long segmentSize;
+    private final ExecutorService wholeFileReads = Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "whole-file-checksums");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     public LargeObjects(long segmentSize) {
         if (segmentSize <= 0) {
@@ -119,6 +144,43 @@ public class LargeObjects {
         Instant at = modified.toInstant();
         return String.format("%s/slo/%d.%06d/%d/%d/%08d", objectName, at.getEpochSecond(), at.getNano() / 1000,
                 size, segmentSize, index);
+    }
+
+    /**
+     * Before the segments go up (in parallel, each digested as it is sent): the whole file's MD5 and
+     * SHA-256 are read on another thread meanwhile, for the manifest's {@value #MD5_META}.
+     */
+    public void startWholeFileChecksums(Exchange exchange) {
+        Path file = exchange.getProperty(UploadCheck.LOCAL_FILE, java.io.File.class).toPath();
+        long size = exchange.getProperty(UploadCheck.LOCAL_SIZE, Long.class);
+        exchange.setProperty(WHOLE_FILE, CompletableFuture.supplyAsync(() -> {
+            try {
+                return new FileRange(file, 0, size, true).readChecksums();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }, wholeFileReads));
+    }
+
+    /** After a segment's PUT: Swift's ETag must be the MD5 of what was sent, or the upload fails (and its segments are deleted). */
+    public void checkSegment(Exchange exchange, @ExchangeProperty(SEGMENT) Segment segment) {
+        String problem = UploadCheck.sentMismatch(exchange, segment.body());
+        if (problem != null) {
+            throw new SwiftException("segment " + segment.number() + " of " + exchange.getProperty("objectName")
+                    + " is corrupt in Swift: " + problem);
+        }
+    }
+
+    /** Every segment stored: the manifest's ETag (from the segments' MD5s) and the whole file's checksums. */
+    @SuppressWarnings("unchecked")
+    public void segmentsStored(Exchange exchange) throws Exception {
+        CompletableFuture<Checksums> whole = exchange.getProperty(WHOLE_FILE, CompletableFuture.class);
+        try {
+            UploadCheck.noteChecksums(exchange, whole.get());
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof UncheckedIOException io ? io.getCause() : (Exception) e.getCause();
+        }
+        exchange.setProperty(SLO_ETAG, sloEtag(exchange.getProperty(SEGMENTS, List.class)));
     }
 
     /** The body of {@code PUT ?multipart-manifest=put}: each segment's path, MD5 and size, in order. */

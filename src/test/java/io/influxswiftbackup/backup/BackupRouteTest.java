@@ -57,8 +57,9 @@ class BackupRouteTest {
         AdviceWith.adviceWith(runtime.context(), "backup", route -> {
             route.interceptSendToEndpoint("direct:swift-ensure-container").skipSendToOriginalEndpoint().to("mock:ensure");
             route.interceptSendToEndpoint("direct:swift-cluster-limits").skipSendToOriginalEndpoint().to("mock:limits");
-            route.interceptSendToEndpoint("direct:swift-list-page").skipSendToOriginalEndpoint()
+            route.interceptSendToEndpoint("direct:swift-list").skipSendToOriginalEndpoint()
                     .setBody(route.constant(List.of()));
+            route.interceptSendToEndpoint("direct:swift-verify-listing").skipSendToOriginalEndpoint().to("mock:verify");
             route.interceptSendToEndpoint("direct:swift-upload-verified").skipSendToOriginalEndpoint().to("mock:upload");
             route.interceptSendToEndpoint("direct:swift-mark-day-in-progress").skipSendToOriginalEndpoint().to("mock:mark");
             route.interceptSendToEndpoint("direct:swift-write-manifest").skipSendToOriginalEndpoint()
@@ -97,8 +98,8 @@ class BackupRouteTest {
         assertFalse(result.isFailed(), () -> String.valueOf(result.getException()));
         upload.assertIsSatisfied();
         assertEquals(List.of(), runDirs(dir.resolve("work")));
-        assertEquals(List.of(1, 1, 1), List.of(received("mock:mark"), received("mock:put-manifest"), received("mock:clear-mark")),
-                "the day is marked, its manifest written, the mark removed");
+        assertEquals(List.of(1, 1, 1, 1), List.of(received("mock:mark"), received("mock:verify"), received("mock:put-manifest"),
+                received("mock:clear-mark")), "the day is marked, the listing verified, its manifest written, the mark removed");
         String manifest = runtime.context().getEndpoint("mock:put-manifest", MockEndpoint.class)
                 .getReceivedExchanges().get(0).getMessage().getBody(String.class);
         assertTrue(manifest.contains("\"2016-06-11/shards/sensu_db.autogen.00010.00\""), manifest);
@@ -118,8 +119,8 @@ class BackupRouteTest {
         }
         assertEquals("Swift answered 503 for sensu_db.autogen.00001.00", cause.getMessage());
         assertTrue(upload.getReceivedCounter() >= 2, "uploads run in parallel; the failed one was tried");
-        assertEquals(List.of(1, 0, 0), List.of(received("mock:mark"), received("mock:put-manifest"), received("mock:clear-mark")),
-                "the day stays marked in progress: no manifest");
+        assertEquals(List.of(1, 0, 0, 0), List.of(received("mock:mark"), received("mock:verify"), received("mock:put-manifest"),
+                received("mock:clear-mark")), "the day stays marked in progress: no manifest");
         List<String> runs = runDirs(dir.resolve("work"));
         assertEquals(1, runs.size());
         assertEquals(List.of("meta.00", "sensu_db.autogen.00001.00", "sensu_db.autogen.00010.00"),

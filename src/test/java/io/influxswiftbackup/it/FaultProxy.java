@@ -24,6 +24,8 @@ import java.util.function.Predicate;
  *   <li>{@link Fault#ANSWER_503}: the request never reaches Swift; the client gets
  *       {@code 503} with {@code Retry-After} and an {@code X-Trans-Id} of the form {@code tx-fault-<n>};</li>
  *   <li>{@link Fault#CUT_REQUEST_BODY}: the connection is cut after half of the request body went to Swift;</li>
+ *   <li>{@link Fault#FLIP_REQUEST_BYTE}: the request body reaches Swift whole, but with the bits of its
+ *       middle byte inverted (bytes corrupted on the way, which TCP's checksum let through);</li>
  *   <li>{@link Fault#CUT_RESPONSE}: the connection is cut after the response head and half of its body;</li>
  *   <li>{@link Fault#STALL_RESPONSE}: Swift's response is swallowed and the connection kept open, so the
  *       client waits until its read timeout.</li>
@@ -32,7 +34,7 @@ import java.util.function.Predicate;
  */
 public final class FaultProxy implements AutoCloseable {
 
-    public enum Fault { NONE, ANSWER_503, CUT_REQUEST_BODY, CUT_RESPONSE, STALL_RESPONSE }
+    public enum Fault { NONE, ANSWER_503, CUT_REQUEST_BODY, FLIP_REQUEST_BYTE, CUT_RESPONSE, STALL_RESPONSE }
 
     /** A request as the proxy saw it: its number (1, 2, ...), request line, body length, and what was done to it. */
     public record Request(int number, String method, String path, long contentLength, Fault fault, long atNanos) {
@@ -182,6 +184,11 @@ public final class FaultProxy implements AutoCloseable {
                     if (request.fault() == Fault.CUT_REQUEST_BODY) {
                         copy(from, to, request.contentLength() / 2);
                         throw new IOException("request body cut");
+                    }
+                    if (request.fault() == Fault.FLIP_REQUEST_BYTE) {
+                        copy(from, to, request.contentLength() / 2);
+                        int middle = from.read();
+                        to.write(middle < 0 ? 0 : ~middle & 0xff);
                     }
                     LoopbackRelay.Hooks.super.pump(from, to, true);
                 } finally {

@@ -29,8 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Static large objects on the Java side: when a file is cut into segments and how, their names
- * (python-swiftclient's), their checksums computed in one read, the manifest, the checks after the
- * upload and after a download.
+ * (python-swiftclient's), their checksums computed as they are sent, the manifest, the checks after
+ * each segment's upload and after a download.
  */
 class LargeObjectsTest {
 
@@ -62,23 +62,28 @@ class LargeObjectsTest {
     }
 
     @Test
-    void oneReadGivesTheFilesMd5AndEachSegmentsAndTheManifestListsThem() throws Exception {
+    void segmentsAreDigestedAsTheyAreSentAndTheManifestListsThem() throws Exception {
         byte[] bytes = randomBytes((int) (2 * MIB + 12_345));
         Exchange exchange = describe(bytes, Limits.DEFAULTS);
-        assertEquals(md5(bytes), exchange.getProperty(UploadCheck.LOCAL_MD5));
-        assertEquals(sha256(bytes), exchange.getProperty(UploadCheck.LOCAL_SHA256), "the SHA-256 in the same read");
+        assertNull(exchange.getProperty(UploadCheck.LOCAL_MD5), "nothing is read before the upload");
         List<Segment> segments = segments(exchange);
         assertEquals(3, segments.size());
         assertEquals(List.of(MIB, MIB, 12_345L), segments.stream().map(Segment::length).toList());
+        largeObjects.startWholeFileChecksums(exchange);
         for (Segment segment : segments) {
             byte[] range = Arrays.copyOfRange(bytes, (int) segment.offset(), (int) (segment.offset() + segment.length()));
-            assertEquals(md5(range), segment.md5());
+            assertNull(segment.md5());
             assertArrayEquals(range, sent(segment.body()), "the PUT body is that range");
+            assertEquals(md5(range), segment.md5());
             assertArrayEquals(range, sent(segment.body()), "and again on a retry");
+            assertEquals(md5(range), segment.md5());
             assertEquals("2016-06-11_segments", segment.container());
         }
         assertEquals("2016-06-11_segments", exchange.getProperty(LargeObjects.SEGMENT_CONTAINER));
         assertEquals(segments.get(0).name().replace("/00000000", "/"), largeObjects.segmentsPrefix(segments));
+        largeObjects.segmentsStored(exchange);
+        assertEquals(md5(bytes), exchange.getProperty(UploadCheck.LOCAL_MD5));
+        assertEquals(sha256(bytes), exchange.getProperty(UploadCheck.LOCAL_SHA256));
         String manifest = largeObjects.manifest(segments);
         assertTrue(manifest.startsWith("[{\"path\":\"/2016-06-11_segments/2016-06-11/shards/big/slo/"), manifest);
         assertTrue(manifest.contains("\"etag\":\"" + segments.get(2).md5() + "\",\"size_bytes\":12345}"), manifest);
@@ -93,25 +98,22 @@ class LargeObjectsTest {
         Exchange exchange = describe(bytes, Limits.DEFAULTS);
         assertTrue(segments(exchange).isEmpty());
         assertNull(exchange.getProperty(LargeObjects.SLO_ETAG));
-        assertEquals(md5(bytes), exchange.getProperty(UploadCheck.LOCAL_MD5));
+        assertEquals(1000L, exchange.getProperty(UploadCheck.LOCAL_SIZE));
         assertEquals(0, describe(new byte[0], Limits.DEFAULTS).getProperty(UploadCheck.LOCAL_SIZE, Long.class));
     }
 
     @Test
-    void theLargeObjectPassesOnlyWithItsEtagAndTheFilesMd5() throws Exception {
+    void aSegmentPassesOnlyWhenSwiftsEtagIsTheMd5OfWhatWasSent() throws Exception {
         Exchange exchange = describe(randomBytes((int) (MIB + 1)), Limits.DEFAULTS);
-        String sloEtag = exchange.getProperty(LargeObjects.SLO_ETAG, String.class);
-        String md5 = exchange.getProperty(UploadCheck.LOCAL_MD5, String.class);
-        UploadCheck check = new UploadCheck(largeObjects);
-
-        head(exchange, MIB + 1, "\"" + sloEtag + "\"", "True", md5);
-        check.verifyStored(exchange);
-        head(exchange, MIB + 1, "\"" + sloEtag + "\"", "True", "0".repeat(32));
-        assertTrue(assertThrows(SwiftException.class, () -> check.verifyStored(exchange)).getMessage().contains("X-Object-Meta-Md5"));
-        head(exchange, MIB + 1, md5, null, null);
-        assertTrue(assertThrows(SwiftException.class, () -> check.verifyStored(exchange)).getMessage().contains("a plain object"));
-        head(exchange, MIB, "\"" + sloEtag + "\"", "True", md5);
-        assertTrue(assertThrows(SwiftException.class, () -> check.verifyStored(exchange)).getMessage().contains("bytes"));
+        Segment first = segments(exchange).get(0);
+        exchange.getMessage().setHeader("Etag", "\"" + "0".repeat(32) + "\"");
+        assertTrue(assertThrows(SwiftException.class, () -> largeObjects.checkSegment(exchange, first)).getMessage()
+                .contains("not sent whole"));
+        sent(first.body());
+        assertTrue(assertThrows(SwiftException.class, () -> largeObjects.checkSegment(exchange, first)).getMessage()
+                .contains("segment 1 of 2016-06-11/shards/big is corrupt in Swift: Swift's ETag 000"));
+        exchange.getMessage().setHeader("Etag", "\"" + first.md5() + "\"");
+        largeObjects.checkSegment(exchange, first);
     }
 
     @Test
@@ -152,14 +154,6 @@ class LargeObjectsTest {
     @SuppressWarnings("unchecked")
     private static List<Segment> segments(Exchange exchange) {
         return exchange.getProperty(LargeObjects.SEGMENTS, List.class);
-    }
-
-    private static void head(Exchange exchange, long length, String etag, String slo, String md5Meta) {
-        exchange.getMessage().getHeaders().clear();
-        exchange.getMessage().setHeader("Content-Length", length);
-        exchange.getMessage().setHeader("Etag", etag);
-        exchange.getMessage().setHeader("X-Static-Large-Object", slo);
-        exchange.getMessage().setHeader(LargeObjects.MD5_META, md5Meta);
     }
 
     private static Exchange get(byte[] body, Path target, Map<String, Object> headers) {
