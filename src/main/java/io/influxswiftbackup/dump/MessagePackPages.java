@@ -1,11 +1,6 @@
 package io.influxswiftbackup.dump;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.StreamWriteFeature;
-import com.fasterxml.jackson.core.io.SerializedString;
 import io.influxswiftbackup.influx.InfluxException;
-import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,13 +25,9 @@ public class MessagePackPages implements Closeable {
 
     /** MessagePack extension type of InfluxDB's times: 8 bytes of seconds, 4 of nanoseconds, big-endian. */
     private static final byte TIME_EXTENSION = 5;
-    /** Doubles written by Jackson's Schubfach writer: the shortest text that reads back as the same double. */
-    private static final JsonFactory JSON = JsonFactory.builder().enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER).build();
-    private static final SerializedString MEASUREMENT = new SerializedString("measurement");
-    private static final SerializedString TIME = new SerializedString("time");
-    private static final SerializedString TAGS = new SerializedString("tags");
-    private static final SerializedString FIELDS = new SerializedString("fields");
-    private static final SerializedString LINE_BREAK = new SerializedString("\n");
+    private static final byte[] TAGS = "\",\"tags\":{".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] FIELDS = "},\"fields\":{".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] END = "}}\n".getBytes(StandardCharsets.US_ASCII);
 
     private enum Kind { NULL, STRING, LONG, BIG, DOUBLE, TRUE, FALSE }
 
@@ -47,6 +38,9 @@ public class MessagePackPages implements Closeable {
     private final int pageSize;
     private final long startNanos = System.nanoTime();
     private final RfcTime time = new RfcTime();
+    private final JsonLineBuffer page;
+    /** {@code {"measurement":"<name>","time":"}, the start of every line. */
+    private final byte[] lineStart;
 
     /** Where the reader stands in InfluxDB's nesting: entries left at each level. */
     private int chunkKeysLeft;
@@ -57,7 +51,9 @@ public class MessagePackPages implements Closeable {
     private int rowsLeft;
     private boolean lastChunkPartial;
 
-    private SerializedString[] names = new SerializedString[0];
+    private String[] names = new String[0];
+    /** Each column's {@code "<name>":}. */
+    private byte[][] keys = new byte[0][];
     private boolean[] isTag = new boolean[0];
     /** The current row, in reused buffers: no object per value. */
     private Kind[] kinds = new Kind[0];
@@ -81,6 +77,8 @@ public class MessagePackPages implements Closeable {
         this.measurement = measurement;
         this.schema = schema;
         this.pageSize = pageSize;
+        this.page = new JsonLineBuffer(pageSize * 200);
+        this.lineStart = new JsonLineBuffer(64).text("{\"measurement\":").string(measurement).text(",\"time\":\"").toByteArray();
     }
 
     public boolean hasNext() throws IOException {
@@ -89,22 +87,16 @@ public class MessagePackPages implements Closeable {
 
     /** The next page: up to pageSize records, one JSON object per line, UTF-8. */
     public byte[] next() throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(pageSize * 160);
+        page.clear();
         int n = 0;
-        try (JsonGenerator out = JSON.createGenerator(bytes)) {
-            out.setRootValueSeparator(LINE_BREAK);
-            while (n < pageSize && advanceToRow()) {
-                readRow();
-                writeRecord(out);
-                n++;
-            }
-        }
-        if (n > 0) {
-            bytes.write('\n');
+        while (n < pageSize && advanceToRow()) {
+            readRow();
+            writeRecord();
+            n++;
         }
         records += n;
         pages++;
-        return bytes.toByteArray();
+        return page.toByteArray();
     }
 
     public long records() {
@@ -203,11 +195,13 @@ public class MessagePackPages implements Closeable {
 
     private void readColumns() throws IOException {
         int count = arrayOrNil();
-        names = new SerializedString[count];
+        names = new String[count];
+        keys = new byte[count][];
         isTag = new boolean[count];
         for (int i = 0; i < count; i++) {
             String column = in.unpackString();
-            names[i] = new SerializedString(column);
+            names[i] = column;
+            keys[i] = new JsonLineBuffer(column.length() + 8).string(column).raw(':').toByteArray();
             isTag[i] = schema.tagKeys().contains(column);
         }
         if (kinds.length < count) {
@@ -291,47 +285,46 @@ public class MessagePackPages implements Closeable {
                 lengths[i] = length;
                 kinds[i] = Kind.STRING;
             }
-            default -> throw new InfluxException("InfluxDB sent a " + format + " value in column " + names[i].getValue()
+            default -> throw new InfluxException("InfluxDB sent a " + format + " value in column " + names[i]
                     + " of " + measurement + ", page " + (pages + 1));
         }
     }
 
-    private void writeRecord(JsonGenerator out) throws IOException {
-        out.writeStartObject();
-        out.writeFieldName(MEASUREMENT);
-        out.writeString(measurement);
-        out.writeFieldName(TIME);
-        byte[] text = time.formatUtf8(lastSeconds, lastNanos);
-        out.writeUTF8String(text, 0, time.length());
-        out.writeFieldName(TAGS);
-        out.writeStartObject();
+    private void writeRecord() {
+        page.raw(lineStart).raw(time.formatUtf8(lastSeconds, lastNanos), time.length()).raw(TAGS);
+        boolean first = true;
         for (int i = 1; i < columnsInRow; i++) {
             if (isTag[i] && kinds[i] == Kind.STRING && lengths[i] > 0) {
-                out.writeFieldName(names[i]);
-                out.writeUTF8String(strings[i], 0, lengths[i]);
+                if (!first) {
+                    page.raw(',');
+                }
+                page.raw(keys[i]).string(strings[i], lengths[i]);
+                first = false;
             }
         }
-        out.writeEndObject();
-        out.writeFieldName(FIELDS);
-        out.writeStartObject();
+        page.raw(FIELDS);
+        first = true;
         for (int i = 1; i < columnsInRow; i++) {
             if (!isTag[i] && kinds[i] != Kind.NULL) {
-                out.writeFieldName(names[i]);
-                writeField(out, i);
+                if (!first) {
+                    page.raw(',');
+                }
+                page.raw(keys[i]);
+                writeField(i);
+                first = false;
             }
         }
-        out.writeEndObject();
-        out.writeEndObject();
+        page.raw(END);
     }
 
-    private void writeField(JsonGenerator out, int i) throws IOException {
+    private void writeField(int i) {
         switch (kinds[i]) {
-            case LONG -> out.writeNumber(longs[i]);
-            case BIG -> out.writeNumber(bigs[i]);
-            case DOUBLE -> out.writeNumber(doubles[i]);
-            case TRUE -> out.writeBoolean(true);
-            case FALSE -> out.writeBoolean(false);
-            case STRING -> out.writeUTF8String(strings[i], 0, lengths[i]);
+            case LONG -> page.number(longs[i]);
+            case BIG -> page.text(bigs[i].toString());
+            case DOUBLE -> page.number(doubles[i]);
+            case TRUE -> page.text("true");
+            case FALSE -> page.text("false");
+            case STRING -> page.string(strings[i], lengths[i]);
             default -> throw new IllegalStateException(kinds[i].name());
         }
     }

@@ -167,4 +167,18 @@ class MessagePackPagesTest {
             assertEquals(text, time.format(instant.getEpochSecond(), instant.getNano()));
         }
     }
+
+    @Test
+    void stringsAreEscapedAsJsonRequires() throws IOException {
+        String awkward = "line\nbreak\ttab\r\b\f\u0001\u001f quote\" back\\slash /é€😀";
+        Answer answer = new Answer().chunk(false, new Object[] {Instant.parse("2016-06-11T00:00:00Z"), 1L, awkward, awkward, null, 1e21});
+        String line = pages(answer, 1000).get(0).strip();
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var record = json.readTree(line);
+        assertEquals(awkward, record.path("tags").path("host").asText());
+        assertEquals(awkward, record.path("fields").path("note").asText());
+        assertEquals(1e21, record.path("fields").path("value").asDouble());
+        assertTrue(record.path("fields").path("value").isDouble());
+        assertEquals(json.writeValueAsString(awkward), line.substring(line.indexOf("\"host\":") + 7, line.indexOf("},\"fields\"")));
+    }
 }
