@@ -12,7 +12,8 @@ import picocli.CommandLine.ParentCommand;
 
 @Command(name = "fetch-shards", mixinStandardHelpOptions = true,
         description = {"Download one day's shards into DIR/D/shards/ (the runbook's 'swift download D -p D/shards/'),",
-            "each verified, then print the restore sequence that is safe on the installed InfluxDB."})
+            "each verified (size, MD5; against the day's manifest: size, MD5, SHA-256), then print the restore",
+            "sequence that is safe on the installed InfluxDB. A day still marked in progress is refused unless --force."})
 class FetchShardsCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -24,7 +25,7 @@ class FetchShardsCommand implements Callable<Integer> {
     @Option(names = "--dir", paramLabel = "DIR", required = true, description = "Where D/shards/ goes.")
     String dir;
 
-    @Option(names = "--force", description = "Overwrite a file in DIR that differs from the object.")
+    @Option(names = "--force", description = "Overwrite a file in DIR that differs from the object; fetch the shards of a day still marked in progress.")
     boolean force;
 
     @Override

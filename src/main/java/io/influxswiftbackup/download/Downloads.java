@@ -34,6 +34,8 @@ public class Downloads {
     /** A day's manifest objects by name (null: the day has no manifest); on one object, its manifest entry. */
     static final String DAY_OBJECTS = "dayManifestObjects";
     static final String EXPECTED = "manifestEntry";
+    /** What is downloaded: the manifest kind ({@code dump} or {@code shard}) whose entries the objects are checked against. */
+    static final String KIND = "downloadKind";
 
     private static final Logger LOG = LoggerFactory.getLogger(Downloads.class);
 
@@ -47,6 +49,7 @@ public class Downloads {
         exchange.setProperty("selection", exchange.getMessage().getHeader(SELECTION, DaySelection.class));
         exchange.setProperty("measurement", exchange.getMessage().getHeader(MEASUREMENT, String.class));
         exchange.setProperty("keepLayout", false);
+        exchange.setProperty(KIND, "dump");
         exchange.getMessage().removeHeaders("download*");
     }
 
@@ -58,6 +61,7 @@ public class Downloads {
         exchange.setProperty("container", day.container());
         exchange.setProperty("prefix", day.shardsPrefix());
         exchange.setProperty("keepLayout", true);
+        exchange.setProperty(KIND, "shard");
         exchange.getMessage().removeHeaders("download*");
     }
 
@@ -79,20 +83,23 @@ public class Downloads {
     }
 
     /**
-     * Before a day's dump files are listed (properties dayMark and previousManifest read): a day still
-     * marked in progress is refused, named, unless --force; a day without manifest (the runbook's
-     * scripts) is downloaded with a warning; otherwise its manifest's objects become property
-     * {@value #DAY_OBJECTS}, which every file is checked against.
+     * Before a day's objects of the run's kind (dump files or shards) are listed (properties dayMark
+     * and previousManifest read): a day still marked in progress is refused, named, unless --force; a
+     * day without manifest (the runbook's scripts) is downloaded with a warning; otherwise its
+     * manifest's entries of that kind become property {@value #DAY_OBJECTS}, which every object is
+     * checked against.
      */
     public void checkDay(Exchange exchange, @ExchangeProperty("container") String container,
                          @ExchangeProperty(DayManifest.DAY_MARK) String mark, @ExchangeProperty("force") boolean force,
-                         @ExchangeProperty(DayManifest.PREVIOUS) String manifest) throws IOException {
+                         @ExchangeProperty(DayManifest.PREVIOUS) String manifest, @ExchangeProperty(KIND) String kind)
+            throws IOException {
+        String objects = "shard".equals(kind) ? "shards" : "dump files";
         exchange.setProperty("dayRefused", false);
         exchange.setProperty(DAY_OBJECTS, null);
         if (mark != null && !force) {
             exchange.setProperty("dayRefused", true);
             String problem = "day " + container + " is incomplete: still marked in progress (" + mark
-                    + "); its dump files are not downloaded (use --force to download them anyway)";
+                    + "); its " + objects + " are not downloaded (use --force to download them anyway)";
             LOG.error("{}", problem);
             outcomes(exchange).add(new Outcome(container, "refused", 0, problem));
             return;
@@ -102,18 +109,19 @@ public class Downloads {
         }
         if (manifest == null) {
             LOG.warn("Day {} has no manifest ({}/manifest.json missing: made by the runbook's scripts?);"
-                    + " its dump files are verified against Swift's checksums only", container, container);
+                    + " its {} are verified against Swift's checksums only", container, container, objects);
             return;
         }
         Map<String, DayManifest.Entry> expected = new java.util.HashMap<>();
-        DayManifest.entries(manifest).forEach(entry -> expected.put(entry.name(), entry));
+        DayManifest.entries(manifest).stream().filter(entry -> kind.equals(entry.kind()))
+                .forEach(entry -> expected.put(entry.name(), entry));
         exchange.setProperty(DAY_OBJECTS, expected);
     }
 
     /**
      * Adds a day's listed objects (of the wanted measurement, if one was given) to the download list;
-     * when the day has a manifest ({@value #DAY_OBJECTS}), with the entry each must match, and a dump
-     * file it does not list, or one it lists that Swift does not hold, is refused.
+     * when the day has a manifest ({@value #DAY_OBJECTS}), with the entry each must match, and an
+     * object it does not list, or one it lists that Swift does not hold, is refused.
      */
     @SuppressWarnings("unchecked")
     public void collect(Exchange exchange, List<Map<String, Object>> listing, @ExchangeProperty("container") String container,

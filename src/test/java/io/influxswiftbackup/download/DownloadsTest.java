@@ -4,7 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.influxswiftbackup.day.DayManifest;
+import java.util.List;
 import java.util.Map;
+import org.apache.camel.Exchange;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.Test;
 
 class DownloadsTest {
@@ -35,5 +39,18 @@ class DownloadsTest {
                 "a large object's listed hash is not its MD5 (its SHA-256 is checked after the download)");
         assertEquals("8 bytes, the manifest says 7", Downloads.differsFromManifest(Map.of("bytes", 8, "hash", "bb"), entry));
         assertEquals("MD5 cc, the manifest says bb", Downloads.differsFromManifest(Map.of("bytes", 7, "hash", "cc"), entry));
+    }
+
+    @Test
+    void aDaysObjectsAreCheckedAgainstTheManifestsEntriesOfTheirKind() throws Exception {
+        String manifest = "{\"objects\":[{\"name\":\"D/influxdb/cpu.json\",\"size\":7,\"md5\":\"bb\",\"kind\":\"dump\"},"
+                + "{\"name\":\"D/shards/meta.00\",\"size\":5,\"md5\":\"aa\",\"kind\":\"shard\"}]}";
+        for (String kind : List.of("shard", "dump")) {
+            Exchange exchange = new DefaultExchange(new DefaultCamelContext());
+            exchange.setProperty(Downloads.KIND, kind);
+            new Downloads().checkDay(exchange, "D", null, false, manifest, kind);
+            Map<?, ?> expected = exchange.getProperty(Downloads.DAY_OBJECTS, Map.class);
+            assertEquals(List.of(kind.equals("shard") ? "D/shards/meta.00" : "D/influxdb/cpu.json"), List.copyOf(expected.keySet()));
+        }
     }
 }

@@ -45,8 +45,8 @@ import org.junit.jupiter.api.io.TempDir;
  * the checksums of the stored bytes; a forced re-run in the other format leaves only its shards; a
  * day of the runbook's scripts (no manifest) restores with a warning; a killed backup leaves the
  * day marked and the restore refuses it unless forced; restore and download-dumps check every
- * object against the manifest; two writers of one manifest do not lose each other's objects.
- * Days in January 2013.
+ * object against the manifest, and fetch-shards the same way; two writers of one manifest do not
+ * lose each other's objects. Days in January 2013, and (fetch-shards) in January 2011.
  */
 @ExtendWith(LocalServers.class)
 class CompleteDayIT {
@@ -62,6 +62,9 @@ class CompleteDayIT {
     static final String NO_MANIFEST = "2013-01-08";
     static final String WRONG_SHA = "2013-01-09";
     static final String WRONG_SHARD_SHA = "2013-01-10";
+    static final String TAMPERED_SHARD = "2011-01-01";
+    static final String SHARDS_IN_PROGRESS = "2011-01-02";
+    static final String SHARDS_NO_MANIFEST = "2011-01-03";
     static final ObjectMapper JSON = new ObjectMapper();
     static LocalServers.Environment env;
     static SwiftCli swift;
@@ -104,7 +107,7 @@ class CompleteDayIT {
     static String[] containers() {
         List<String> containers = new ArrayList<>();
         for (String day : List.of(DUMP_ONLY, RERUN, RUNBOOK, KILLED, COMPLETE, TWO_WRITERS, IN_PROGRESS, NO_MANIFEST,
-                WRONG_SHA, WRONG_SHARD_SHA)) {
+                WRONG_SHA, WRONG_SHARD_SHA, TAMPERED_SHARD, SHARDS_IN_PROGRESS, SHARDS_NO_MANIFEST)) {
             containers.add(day);
             containers.add(day + "_segments");
         }
@@ -443,5 +446,119 @@ class CompleteDayIT {
         }
         assertTrue(stat(TWO_WRITERS).stream().noneMatch(l -> l.contains("In-Progress")), stat(TWO_WRITERS).toString());
         assertEquals(names(manifest), names(manifest(TWO_WRITERS)));
+    }
+
+    private JarRun fetchShards(Path target, String day, String... more) throws Exception {
+        Path config = TestConfig.write(dir, env, Map.of());
+        List<String> args = new ArrayList<>(List.of("fetch-shards", "--config", config.toString(), "--date", day, "--dir", target.toString()));
+        args.addAll(List.of(more));
+        return JarRun.run(dir, key, args.toArray(String[]::new));
+    }
+
+    /** A day backed up by the stand-in influxd: meta.00 ("meta\n") and sensu_db.autogen.00001.00 (300 bytes of x), with its manifest. */
+    private void backUpWithTheStub(String day) throws Exception {
+        try (JobRuntime runtime = JobRuntime.startOnce(settings(Map.of("influx.influxd", influxdStub().toString())), at(day + "T23:55:00Z"))) {
+            Exchange backup = runtime.run("direct:backup", Map.of());
+            assertFalse(backup.isFailed(), () -> String.valueOf(backup.getException()));
+        }
+    }
+
+    private static final String STUB_SHARD = "sensu_db.autogen.00001.00";
+
+    private static Map<String, String> stubShards() {
+        return Map.of("meta.00", "meta\n", STUB_SHARD, "x".repeat(300));
+    }
+
+    private static Map<String, String> contents(Path directory) throws Exception {
+        Map<String, String> contents = new java.util.TreeMap<>();
+        for (String name : filesIn(directory)) {
+            contents.put(name, Files.readString(directory.resolve(name)));
+        }
+        return contents;
+    }
+
+    @Test
+    void fetchShardsOfACompleteDayGivesTheStoredFilesWithTheManifestsSha256() throws Exception {
+        Path target = dir.resolve("fetched");
+        JarRun run = fetchShards(target, COMPLETE);
+        assertEquals(0, run.exitCode(), run.toString());
+        assertFalse(run.stdout().contains("has no manifest"), run.toString());
+        Path fetched = target.resolve(COMPLETE + "/shards");
+        Path runbook = Files.createDirectories(dir.resolve("runbook"));
+        swift.run(runbook, "download", COMPLETE, "-p", COMPLETE + "/shards/");
+        List<String> files = filesIn(fetched);
+        assertEquals(filesIn(runbook.resolve(COMPLETE + "/shards")), files);
+        Map<String, String> shas = new HashMap<>();
+        manifest(COMPLETE).path("objects").forEach(o -> {
+            if (o.path("kind").asText().equals("shard")) {
+                shas.put(fileName(o.path("name").asText()), o.path("sha256").asText());
+            }
+        });
+        assertEquals(shas.keySet(), new java.util.HashSet<>(files), "every shard of the manifest, nothing else");
+        assertTrue(files.size() >= 3, "meta.00 and two shards: " + files);
+        for (String file : files) {
+            assertTrue(java.util.Arrays.equals(Files.readAllBytes(runbook.resolve(COMPLETE + "/shards/" + file)),
+                    Files.readAllBytes(fetched.resolve(file))), file);
+            assertEquals(shas.get(file), sha256sum(fetched.resolve(file)), file);
+        }
+    }
+
+    @Test
+    void fetchShardsRefusesAShardAStrayWriterReplacedAndFetchesTheOthers() throws Exception {
+        backUpWithTheStub(TAMPERED_SHARD);
+        Path source = dir.resolve("source");
+        Path clean = fetchShardsInto(source, TAMPERED_SHARD);
+        assertEquals(stubShards(), contents(clean), "the files the backup stored");
+
+        // Same size, other bytes: Swift's own checksums match them, the manifest's MD5 does not.
+        String shard = TAMPERED_SHARD + "/shards/" + STUB_SHARD;
+        swift.put(TAMPERED_SHARD, shard, "y".repeat(300).getBytes(StandardCharsets.UTF_8));
+        Path target = dir.resolve("tampered");
+        JarRun refused = fetchShards(target, TAMPERED_SHARD);
+        assertEquals(1, refused.exitCode(), refused.toString());
+        assertTrue(refused.stderr().startsWith("error: 1 object(s) not downloaded: refused " + shard + ": Swift's object differs"
+                + " from the day's manifest (MD5 " + md5("y".repeat(300).getBytes(StandardCharsets.UTF_8)) + ", the manifest says "
+                + md5("x".repeat(300).getBytes(StandardCharsets.UTF_8)) + "); nothing written"), refused.toString());
+        assertEquals(Map.of("meta.00", "meta\n"), contents(target.resolve(TAMPERED_SHARD + "/shards")),
+                "no file under the tampered shard's name; the other shard fetched");
+        assertFalse(refused.stdout().contains("influxd restore"), "no restore advice for a day not fetched whole");
+    }
+
+    private Path fetchShardsInto(Path target, String day) throws Exception {
+        JarRun run = fetchShards(target, day);
+        assertEquals(0, run.exitCode(), run.toString());
+        return target.resolve(day + "/shards");
+    }
+
+    @Test
+    void fetchShardsRefusesADayInProgressUnlessForced() throws Exception {
+        backUpWithTheStub(SHARDS_IN_PROGRESS);
+        swift.run(dir, "post", SHARDS_IN_PROGRESS, "-m", "In-Progress:backup 20110102T235500Z-beef");
+        Path target = dir.resolve("target");
+        JarRun refused = fetchShards(target, SHARDS_IN_PROGRESS);
+        assertEquals(1, refused.exitCode(), refused.toString());
+        assertEquals(List.of("error: 1 object(s) not downloaded: day " + SHARDS_IN_PROGRESS + " is incomplete: still marked in"
+                + " progress (backup 20110102T235500Z-beef); its shards are not downloaded (use --force to download them anyway)"),
+                refused.stderrLines(), refused.toString());
+        assertEquals(List.of(), filesIn(target.resolve(SHARDS_IN_PROGRESS + "/shards")), "nothing fetched");
+
+        JarRun forced = fetchShards(target, SHARDS_IN_PROGRESS, "--force");
+        assertEquals(0, forced.exitCode(), forced.toString());
+        assertTrue(forced.stdout().contains("Day " + SHARDS_IN_PROGRESS + " is incomplete (marked in progress: backup"
+                + " 20110102T235500Z-beef); --force given, downloading what is there"), forced.toString());
+        assertEquals(stubShards(), contents(target.resolve(SHARDS_IN_PROGRESS + "/shards")));
+    }
+
+    @Test
+    void fetchShardsOfADayWithoutManifestWarnsAndFetches() throws Exception {
+        backUpWithTheStub(SHARDS_NO_MANIFEST);
+        swift.run(dir, "delete", SHARDS_NO_MANIFEST, SHARDS_NO_MANIFEST + "/manifest.json");
+        Path target = dir.resolve("target");
+        JarRun run = fetchShards(target, SHARDS_NO_MANIFEST);
+        assertEquals(0, run.exitCode(), run.toString());
+        assertTrue(run.stdout().contains("Day " + SHARDS_NO_MANIFEST + " has no manifest (" + SHARDS_NO_MANIFEST + "/manifest.json"
+                + " missing: made by the runbook's scripts?); its shards are verified against Swift's checksums only"), run.toString());
+        assertEquals(stubShards(), contents(target.resolve(SHARDS_NO_MANIFEST + "/shards")));
+        assertTrue(run.stdout().contains("influxd restore -online -db " + DB), run.toString());
     }
 }
