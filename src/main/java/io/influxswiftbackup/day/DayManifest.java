@@ -270,8 +270,8 @@ public class DayManifest {
     }
 
     /**
-     * Before a restore: refuses a day that carries any in-progress mark unless forced, warns about a day with
-     * no manifest, and otherwise requires the listing of D/shards/ to be exactly the manifest's shards,
+     * Before a restore: refuses a day that carries any in-progress mark unless forced, warns about a
+     * day with no manifest, and otherwise requires the listing of D/shards/ to be exactly the manifest's shards,
      * each of the same size and MD5 (the downloads are then verified against these).
      */
     @SuppressWarnings("unchecked")

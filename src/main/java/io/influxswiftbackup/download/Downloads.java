@@ -81,8 +81,8 @@ public class Downloads {
 
     /**
      * Before a day's dump files are listed (properties dayMarks and previousManifest read): a day that
-     * carries any in-progress mark is refused, named with its marks, unless --force; a day without manifest (the runbook's
-     * scripts) is downloaded with a warning; otherwise its manifest's objects become property
+     * carries any in-progress mark is refused, named with its marks, unless --force; a day without
+     * manifest (the runbook's scripts) is downloaded with a warning; otherwise its manifest's objects become property
      * {@value #DAY_OBJECTS}, which every file is checked against.
      */
     public void checkDay(Exchange exchange, @ExchangeProperty("container") String container,
