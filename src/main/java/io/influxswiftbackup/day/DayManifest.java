@@ -26,10 +26,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A day is a unit. While a job writes into a day's container, the container carries the metadata
- * {@code X-Container-Meta-In-Progress: <job> <run id>}; the job writes {@code D/manifest.json} last
- * (every object of the day: name, size, MD5, kind shard or dump, records for a dump; when, by which
- * version and job), then removes the mark. A day that still carries the mark is incomplete; a day
+ * A day is a unit. While a job writes into a day's container, the container carries the job's mark
+ * ({@link DayMarks}: {@code X-Container-Meta-In-Progress-<Job>: <job> <run id>}); the job writes
+ * {@code D/manifest.json} last (every object of the day: name, size, MD5, kind shard or dump, records
+ * for a dump; when, by which version and job), then removes its mark. A day that still carries any
+ * mark is incomplete; a day
  * without a manifest was made by the runbook's scripts. Jobs merge their objects into the manifest
  * already there, so the backup's shards and the dump's files end up in one list: the backup replaces
  * every shard entry by its own, the dump the entries of the files it wrote. A day's objects are
@@ -39,10 +40,13 @@ import org.slf4j.LoggerFactory;
 public class DayManifest {
 
     public static final String VERSION = "influx-swift-backup 0.1.0";
-    /** Exchange properties: the objects this run stored (a synchronized list shared by split copies), the mark, the manifest read. */
+    /**
+     * Exchange properties: the objects this run stored (a synchronized list shared by split copies),
+     * this run's mark, the marks the day carries ({@link DayMarks#marks}), the manifest read.
+     */
     public static final String ENTRIES = "manifestEntries";
     public static final String MARK = "inProgressMark";
-    public static final String DAY_MARK = "dayMark";
+    public static final String DAY_MARKS = "dayMarks";
     public static final String PREVIOUS = "previousManifest";
     public static final String MD5 = "smallObjectMd5";
     /** The job writing (backup or dump), the names the written manifest lists, and whether the read-back showed this run's objects. */
@@ -54,7 +58,6 @@ public class DayManifest {
     public static final String EXPECTED = "manifestObjects";
     /** How often a run writes the manifest again when the read-back lacks its objects. */
     static final int MAX_WRITES = 3;
-    public static final String MARK_HEADER = "X-Container-Meta-In-Progress";
 
     private static final Logger LOG = LoggerFactory.getLogger(DayManifest.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -73,10 +76,15 @@ public class DayManifest {
     public record Entry(String name, long size, String md5, String sha256, String kind, Long records) {
     }
 
-    /** The run starts writing into the day: its mark ({@code <job> <run id>}) and an empty list of objects. */
+    /**
+     * The run starts writing into the day: its mark ({@code <job> <run id>}), the job's own metadata
+     * key for it and the header that removes it, and an empty list of objects.
+     */
     public void begin(Exchange exchange, String job) {
         exchange.setProperty(ENTRIES, Collections.synchronizedList(new ArrayList<Entry>()));
         exchange.setProperty(MARK, job + " " + LocalFiles.runId(clock));
+        exchange.setProperty(DayMarks.HEADER, DayMarks.header(job));
+        exchange.setProperty(DayMarks.REMOVE_HEADER, DayMarks.removeHeader(job));
         exchange.setProperty(JOB, job);
     }
 
@@ -95,9 +103,9 @@ public class DayManifest {
         exchange.setProperty(PREVIOUS, status != null && status == 404 ? null : exchange.getMessage().getBody(String.class));
     }
 
-    /** After a HEAD of the container: its in-progress mark, or null (none, or no container). */
-    public void readMark(Exchange exchange) {
-        exchange.setProperty(DAY_MARK, exchange.getMessage().getHeader(MARK_HEADER, String.class));
+    /** After a HEAD of the container: the marks it carries (empty: none, or no container). */
+    public void readMarks(Exchange exchange) {
+        exchange.setProperty(DAY_MARKS, DayMarks.marks(exchange.getMessage().getHeaders()));
     }
 
     /**
@@ -262,20 +270,22 @@ public class DayManifest {
     }
 
     /**
-     * Before a restore: refuses a day still marked in progress unless forced, warns about a day with
-     * no manifest, and otherwise requires the listing of D/shards/ to be exactly the manifest's shards,
+     * Before a restore: refuses a day that carries any in-progress mark unless forced, warns about a
+     * day with no manifest, and otherwise requires the listing of D/shards/ to be exactly the manifest's shards,
      * each of the same size and MD5 (the downloads are then verified against these).
      */
+    @SuppressWarnings("unchecked")
     public void checkForRestore(List<Map<String, Object>> listing, Exchange exchange) throws IOException {
         Day day = exchange.getProperty("day", Day.class);
-        String mark = exchange.getProperty(DAY_MARK, String.class);
+        List<String> marks = exchange.getProperty(DAY_MARKS, List.of(), List.class);
         boolean force = Boolean.TRUE.equals(exchange.getProperty("force", Boolean.class));
-        if (mark != null) {
+        if (!marks.isEmpty()) {
             if (!force) {
                 throw new SwiftException("day " + day + " is incomplete: container " + day.container()
-                        + " is still marked in progress (" + mark + "); restore it anyway with --force");
+                        + " is still marked in progress (" + DayMarks.describe(marks) + "); restore it anyway with --force");
             }
-            LOG.warn("Day {} is incomplete (marked in progress: {}); --force given, restoring what is there", day, mark);
+            LOG.warn("Day {} is incomplete (marked in progress: {}); --force given, restoring what is there",
+                    day, DayMarks.describe(marks));
         }
         String manifest = exchange.getProperty(PREVIOUS, String.class);
         if (manifest == null) {

@@ -2,6 +2,7 @@ package io.influxswiftbackup.download;
 
 import io.influxswiftbackup.day.Day;
 import io.influxswiftbackup.day.DayManifest;
+import io.influxswiftbackup.day.DayMarks;
 import io.influxswiftbackup.day.DaySelection;
 import io.influxswiftbackup.swift.DownloadCheck;
 import io.influxswiftbackup.swift.UploadCheck;
@@ -83,29 +84,31 @@ public class Downloads {
     }
 
     /**
-     * Before a day's objects of the run's kind (dump files or shards) are listed (properties dayMark
-     * and previousManifest read): a day still marked in progress is refused, named, unless --force; a
-     * day without manifest (the runbook's scripts) is downloaded with a warning; otherwise its
-     * manifest's entries of that kind become property {@value #DAY_OBJECTS}, which every object is
-     * checked against.
+     * Before a day's objects of the run's kind (dump files or shards) are listed (properties dayMarks
+     * and previousManifest read): a day that carries any in-progress mark is refused, named with its
+     * marks, unless --force; a day without manifest (the runbook's scripts) is downloaded with a
+     * warning; otherwise its manifest's entries of that kind become property {@value #DAY_OBJECTS},
+     * which every object is checked against.
      */
     public void checkDay(Exchange exchange, @ExchangeProperty("container") String container,
-                         @ExchangeProperty(DayManifest.DAY_MARK) String mark, @ExchangeProperty("force") boolean force,
+                         @ExchangeProperty(DayManifest.DAY_MARKS) List<String> marks, @ExchangeProperty("force") boolean force,
                          @ExchangeProperty(DayManifest.PREVIOUS) String manifest, @ExchangeProperty(KIND) String kind)
             throws IOException {
         String objects = "shard".equals(kind) ? "shards" : "dump files";
         exchange.setProperty("dayRefused", false);
         exchange.setProperty(DAY_OBJECTS, null);
-        if (mark != null && !force) {
+        boolean marked = marks != null && !marks.isEmpty();
+        if (marked && !force) {
             exchange.setProperty("dayRefused", true);
-            String problem = "day " + container + " is incomplete: still marked in progress (" + mark
+            String problem = "day " + container + " is incomplete: still marked in progress (" + DayMarks.describe(marks)
                     + "); its " + objects + " are not downloaded (use --force to download them anyway)";
             LOG.error("{}", problem);
             outcomes(exchange).add(new Outcome(container, "refused", 0, problem));
             return;
         }
-        if (mark != null) {
-            LOG.warn("Day {} is incomplete (marked in progress: {}); --force given, downloading what is there", container, mark);
+        if (marked) {
+            LOG.warn("Day {} is incomplete (marked in progress: {}); --force given, downloading what is there",
+                    container, DayMarks.describe(marks));
         }
         if (manifest == null) {
             LOG.warn("Day {} has no manifest ({}/manifest.json missing: made by the runbook's scripts?);"

@@ -1,6 +1,8 @@
 package io.influxswiftbackup.prune;
 
 import io.influxswiftbackup.day.Day;
+import io.influxswiftbackup.day.DayManifest;
+import io.influxswiftbackup.day.DayMarks;
 import io.influxswiftbackup.day.Retention;
 import io.influxswiftbackup.monitor.JobRun;
 import io.influxswiftbackup.monitor.Rates;
@@ -110,21 +112,22 @@ public class PruneRun {
     }
 
     /**
-     * After the day's in-progress mark (property dayMark) and one name of its D/shards/ (the body): a
-     * day without the mark that holds shards is complete (a runbook day without manifest too), and
+     * After the day's in-progress marks (property dayMarks) and one name of its D/shards/ (the body):
+     * a day without any mark that holds shards is complete (a runbook day without manifest too), and
      * the search ends; otherwise the next older day is looked at.
      */
+    @SuppressWarnings("unchecked")
     public void noteChecked(Exchange exchange, List<Map<String, Object>> shardsPage) {
         Day day = Day.parse(exchange.getProperty("container", String.class));
-        String mark = exchange.getProperty("dayMark", String.class);
-        if (mark == null && !shardsPage.isEmpty()) {
+        List<String> marks = exchange.getProperty(DayManifest.DAY_MARKS, List.of(), List.class);
+        if (marks.isEmpty() && !shardsPage.isEmpty()) {
             exchange.setProperty(NEWEST_COMPLETE, day);
             exchange.removeProperty("container");
             LOG.info("The newest complete day is {}: it stays, whatever its age", day);
             return;
         }
         LOG.info("Day {} is not complete ({}): looking at the day before", day,
-                mark != null ? "marked in progress: " + mark : "no shards");
+                marks.isEmpty() ? "no shards" : "marked in progress: " + DayMarks.describe(marks));
         next(exchange);
     }
 

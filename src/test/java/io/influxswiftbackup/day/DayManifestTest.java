@@ -62,10 +62,16 @@ class DayManifestTest {
     @Test
     void theRestoreRefusesAMarkedDayAndOneThatDoesNotMatchItsManifest() throws Exception {
         Exchange marked = exchange();
-        marked.setProperty(DayManifest.DAY_MARK, "backup 20160611T235500Z-0a1b");
+        marked.setProperty(DayManifest.DAY_MARKS, List.of("backup 20160611T235500Z-0a1b"));
         SwiftException refused = assertThrows(SwiftException.class, () -> manifests.checkForRestore(List.of(), marked));
         assertEquals("day 2016-06-11 is incomplete: container 2016-06-11 is still marked in progress"
                 + " (backup 20160611T235500Z-0a1b); restore it anyway with --force", refused.getMessage());
+
+        Exchange twice = exchange();
+        twice.setProperty(DayManifest.DAY_MARKS, List.of("backup 20160611T235500Z-0a1b", "dump 20160612T003000Z-beef"));
+        SwiftException both = assertThrows(SwiftException.class, () -> manifests.checkForRestore(List.of(), twice));
+        assertEquals("day 2016-06-11 is incomplete: container 2016-06-11 is still marked in progress"
+                + " (backup 20160611T235500Z-0a1b, dump 20160612T003000Z-beef); restore it anyway with --force", both.getMessage());
 
         Exchange changed = exchange();
         changed.setProperty(DayManifest.PREVIOUS, backupManifest());

@@ -11,6 +11,7 @@ import io.influxswiftbackup.app.JobRuntime;
 import io.influxswiftbackup.backup.BackupRun;
 import io.influxswiftbackup.config.Settings;
 import io.influxswiftbackup.day.DayManifest;
+import io.influxswiftbackup.day.DayMarks;
 import io.influxswiftbackup.day.ManifestLock;
 import io.influxswiftbackup.dump.DumpRun;
 import io.influxswiftbackup.it.FaultProxy.Fault;
@@ -46,7 +47,9 @@ import org.junit.jupiter.api.io.TempDir;
  * day of the runbook's scripts (no manifest) restores with a warning; a killed backup leaves the
  * day marked and the restore refuses it unless forced; restore and download-dumps check every
  * object against the manifest, and fetch-shards the same way; two writers of one manifest do not
- * lose each other's objects. Days in January 2013, and (fetch-shards) in January 2011.
+ * lose each other's objects; a backup finishing while a dump of the same day still writes leaves
+ * the dump's mark, and the day refused; the single mark of earlier versions still counts. Days in
+ * January 2013, February 2012 and (fetch-shards) January 2011.
  */
 @ExtendWith(LocalServers.class)
 class CompleteDayIT {
@@ -65,6 +68,8 @@ class CompleteDayIT {
     static final String TAMPERED_SHARD = "2011-01-01";
     static final String SHARDS_IN_PROGRESS = "2011-01-02";
     static final String SHARDS_NO_MANIFEST = "2011-01-03";
+    static final String TWO_JOBS = "2012-02-01";
+    static final String OLD_MARK = "2012-02-02";
     static final ObjectMapper JSON = new ObjectMapper();
     static LocalServers.Environment env;
     static SwiftCli swift;
@@ -107,7 +112,7 @@ class CompleteDayIT {
     static String[] containers() {
         List<String> containers = new ArrayList<>();
         for (String day : List.of(DUMP_ONLY, RERUN, RUNBOOK, KILLED, COMPLETE, TWO_WRITERS, IN_PROGRESS, NO_MANIFEST,
-                WRONG_SHA, WRONG_SHARD_SHA, TAMPERED_SHARD, SHARDS_IN_PROGRESS, SHARDS_NO_MANIFEST)) {
+                WRONG_SHA, WRONG_SHARD_SHA, TAMPERED_SHARD, SHARDS_IN_PROGRESS, SHARDS_NO_MANIFEST, TWO_JOBS, OLD_MARK)) {
             containers.add(day);
             containers.add(day + "_segments");
         }
@@ -274,7 +279,7 @@ class CompleteDayIT {
             assertTrue(backup.process().waitFor(30, TimeUnit.SECONDS));
         }
         List<String> stat = stat(KILLED);
-        assertTrue(stat.stream().anyMatch(l -> l.matches("\\s*Meta In-Progress: backup \\d{8}T\\d{6}Z-[0-9a-f]{4}")), stat.toString());
+        assertTrue(stat.stream().anyMatch(l -> l.matches("\\s*Meta In-Progress-Backup: backup \\d{8}T\\d{6}Z-[0-9a-f]{4}")), stat.toString());
         assertFalse(swift.listIfPresent(KILLED, KILLED + "/").contains(KILLED + "/manifest.json"), "no manifest");
 
         try (JobRuntime runtime = JobRuntime.startOnce(settings(Map.of()), at("2013-01-05T00:15:00Z"))) {
@@ -372,6 +377,7 @@ class CompleteDayIT {
             swift.run(dir, "post", day);
             swift.put(day, dumpObject(day), ("{\"day\":\"" + day + "\"}\n").getBytes(StandardCharsets.UTF_8));
         }
+        // (the single key of earlier versions: it still marks the day)
         swift.run(dir, "post", IN_PROGRESS, "-m", "In-Progress:dump 20130108T003000Z-beef");
         Path target = dir.resolve("target");
         JarRun refused = downloadDumps(target, "--from", IN_PROGRESS, "--to", NO_MANIFEST);
@@ -429,7 +435,7 @@ class CompleteDayIT {
                     + " left by a killed run expires by itself (manifest.lock-expiry-seconds)", blocked.getException().getMessage());
         }
         assertEquals(manifest, manifest(TWO_WRITERS));
-        assertTrue(stat(TWO_WRITERS).stream().anyMatch(l -> l.contains("In-Progress: backup")), stat(TWO_WRITERS).toString());
+        assertTrue(stat(TWO_WRITERS).stream().anyMatch(l -> l.contains("In-Progress-Backup: backup")), stat(TWO_WRITERS).toString());
         swift.run(dir, "delete", TWO_WRITERS, TWO_WRITERS + "/manifest.lock");
 
         // A lock left by a killed run (created as the tool creates it, expiring): once it expires the next run takes it.
@@ -560,5 +566,73 @@ class CompleteDayIT {
                 + " missing: made by the runbook's scripts?); its shards are verified against Swift's checksums only"), run.toString());
         assertEquals(stubShards(), contents(target.resolve(SHARDS_NO_MANIFEST + "/shards")));
         assertTrue(run.stdout().contains("influxd restore -online -db " + DB), run.toString());
+    }
+
+    /** The swift step a dump runs before its upload, or after its manifest: this dump's own key. */
+    private static Map<String, Object> dumpOf(String day, String mark) {
+        return Map.of("container", day, DayManifest.JOB, "dump", DayManifest.MARK, mark,
+                DayMarks.HEADER, DayMarks.header("dump"), DayMarks.REMOVE_HEADER, DayMarks.removeHeader("dump"));
+    }
+
+    private static List<String> marks(List<String> stat) {
+        return stat.stream().map(String::trim).filter(l -> l.startsWith("Meta In-Progress")).sorted().toList();
+    }
+
+    @Test
+    void aBackupFinishingWhileADumpOfTheDayStillWritesLeavesTheDumpsMarkAndTheDayRefused() throws Exception {
+        Settings settings = settings(Map.of("influx.influxd", influxdStub().toString()));
+        String dumpMark = "dump 20120202T003000Z-beef";
+        try (JobRuntime runtime = JobRuntime.startOnce(settings, at(TWO_JOBS + "T23:55:00Z"))) {
+            // A dump of the day (another host) has marked it and is still uploading.
+            swift.run(dir, "post", TWO_JOBS);
+            Exchange marked = runtime.run("direct:swift-mark-day-in-progress", Map.of(), dumpOf(TWO_JOBS, dumpMark));
+            assertFalse(marked.isFailed(), () -> String.valueOf(marked.getException()));
+            // The backup of the same day runs and finishes first: it clears its own mark only.
+            Exchange backup = runtime.run("direct:backup", Map.of());
+            assertFalse(backup.isFailed(), () -> String.valueOf(backup.getException()));
+        }
+        assertEquals(List.of("Meta In-Progress-Dump: " + dumpMark), marks(stat(TWO_JOBS)), "the dump's mark stays");
+        assertTrue(swift.listIfPresent(TWO_JOBS, TWO_JOBS + "/").contains(TWO_JOBS + "/manifest.json"), "the backup wrote its manifest");
+
+        Settings restoring = settings(Map.of());
+        try (JobRuntime runtime = JobRuntime.startOnce(restoring, at("2012-02-02T00:15:00Z"))) {
+            Exchange refused = runtime.run("direct:restore", Map.of(RestoreRun.DATE_HEADER, TWO_JOBS, RestoreRun.DRY_RUN_HEADER, true));
+            assertTrue(refused.isFailed(), "the day is incomplete while the dump writes");
+            assertEquals("day " + TWO_JOBS + " is incomplete: container " + TWO_JOBS + " is still marked in progress (" + dumpMark
+                    + "); restore it anyway with --force", refused.getException().getMessage());
+
+            // The dump writes its manifest and clears its mark: now the day is complete.
+            Exchange cleared = runtime.run("direct:swift-clear-day-mark", Map.of(), dumpOf(TWO_JOBS, dumpMark));
+            assertFalse(cleared.isFailed(), () -> String.valueOf(cleared.getException()));
+            assertEquals(List.of(), marks(stat(TWO_JOBS)));
+            Exchange accepted = runtime.run("direct:restore", Map.of(RestoreRun.DATE_HEADER, TWO_JOBS, RestoreRun.DRY_RUN_HEADER, true));
+            assertFalse(accepted.isFailed(), () -> String.valueOf(accepted.getException()));
+        }
+    }
+
+    @Test
+    void theSingleMarkOfEarlierVersionsIsStillRefusedAndABackupThatCompletesTheDayRemovesIt() throws Exception {
+        Settings settings = settings(Map.of("influx.influxd", influxdStub().toString()));
+        try (JobRuntime runtime = JobRuntime.startOnce(settings, at(OLD_MARK + "T23:55:00Z"))) {
+            assertFalse(runtime.run("direct:backup", Map.of()).isFailed());
+        }
+        // An earlier version's dump of the day, still writing (or killed): the single key.
+        swift.run(dir, "post", OLD_MARK, "-m", "In-Progress:dump 20120203T003000Z-0ld1");
+        assertEquals(List.of("Meta In-Progress: dump 20120203T003000Z-0ld1"), marks(stat(OLD_MARK)));
+        try (JobRuntime runtime = JobRuntime.startOnce(settings(Map.of()), at("2012-02-03T00:15:00Z"))) {
+            Exchange refused = runtime.run("direct:restore", Map.of(RestoreRun.DATE_HEADER, OLD_MARK, RestoreRun.DRY_RUN_HEADER, true));
+            assertTrue(refused.isFailed());
+            assertEquals("day " + OLD_MARK + " is incomplete: container " + OLD_MARK + " is still marked in progress"
+                    + " (dump 20120203T003000Z-0ld1); restore it anyway with --force", refused.getException().getMessage());
+        }
+        try (JobRuntime runtime = JobRuntime.startOnce(settings, at(OLD_MARK + "T23:55:00Z"))) {
+            Exchange again = runtime.run("direct:backup", Map.of(BackupRun.FORCE_HEADER, true));
+            assertFalse(again.isFailed(), () -> String.valueOf(again.getException()));
+        }
+        assertEquals(List.of(), marks(stat(OLD_MARK)), "the backup that completes the day removes the old key too");
+        try (JobRuntime runtime = JobRuntime.startOnce(settings(Map.of()), at("2012-02-03T00:15:00Z"))) {
+            Exchange accepted = runtime.run("direct:restore", Map.of(RestoreRun.DATE_HEADER, OLD_MARK, RestoreRun.DRY_RUN_HEADER, true));
+            assertFalse(accepted.isFailed(), () -> String.valueOf(accepted.getException()));
+        }
     }
 }

@@ -111,7 +111,7 @@ class ManifestIT {
             }
         }
         List<String> stat = stat(FAILED);
-        assertTrue(stat.stream().anyMatch(l -> l.matches("\\s*Meta In-Progress: backup 20161102T235500Z-[0-9a-f]{4}")), stat.toString());
+        assertTrue(stat.stream().anyMatch(l -> l.matches("\\s*Meta In-Progress-Backup: backup 20161102T235500Z-[0-9a-f]{4}")), stat.toString());
         assertFalse(new SwiftCli(env).listIfPresent(FAILED, FAILED + "/").contains(FAILED + "/manifest.json"), "no manifest");
 
         try (JobRuntime runtime = JobRuntime.startOnce(settings(Map.of()), at(FAILED))) {

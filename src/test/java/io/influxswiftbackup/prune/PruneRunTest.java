@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.influxswiftbackup.day.Day;
+import io.influxswiftbackup.day.DayManifest;
 import io.influxswiftbackup.day.Retention;
 import java.time.Clock;
 import java.time.Instant;
@@ -43,7 +44,7 @@ class PruneRunTest {
         while (exchange.getProperty("container") != null) {
             String day = exchange.getProperty("container", String.class);
             looked.add(day);
-            exchange.setProperty("dayMark", marks.get(day));
+            exchange.setProperty(DayManifest.DAY_MARKS, marks.containsKey(day) ? List.of(marks.get(day)) : List.of());
             run.noteChecked(exchange, withShards.contains(day) ? List.of(SHARD) : List.of());
         }
         return looked;
