@@ -274,6 +274,23 @@ class DumpIT {
     }
 
     @Test
+    void aQueryAnswered503IsSentAgainAfterItsRetryAfter() throws Exception {
+        // Breaks: InfluxDB "busy" for the first streamed query (503, Retry-After: 1, capped by retry.max-delay-ms=20).
+        swift.deleteContainers(CUT_DAY);
+        try (FaultProxy proxy = intermediaryProxy(); LogCapture log = new LogCapture(RetryDelay.class)) {
+            proxy.inject(Fault.ANSWER_503, 1, STREAMED_QUERY).retryAfter(1);
+            try (JobRuntime runtime = JobRuntime.startOnce(cutSettings(proxy), Clock.fixed(Instant.parse("2016-09-12T00:30:00Z"), ZoneOffset.UTC))) {
+                Exchange result = runtime.run("direct:dump", Map.of("dumpDate", CUT_DAY));
+                assertFalse(result.isFailed(), () -> String.valueOf(result.getException()));
+            }
+            assertEquals(2, proxy.requests().stream().filter(STREAMED_QUERY).count(), proxy.requests().toString());
+            assertEquals(List.of("WARN dump-measurement: the day's query of " + CUT_MEASUREMENT + " failed before its first page,"
+                    + " attempt 1: InfluxDB answered 503 Service Unavailable; retry 1 of 2 in 20 ms"), log.lines());
+        }
+        assertEquals(List.of(CUT_OBJECT), swift.run(dir, "list", CUT_DAY, "-p", CUT_DAY + "/influxdb/"));
+    }
+
+    @Test
     void aQueryCutEveryTimeFailsAfterItsRetriesNamingThePage() throws Exception {
         swift.deleteContainers(CUT_DAY);
         try (FaultProxy proxy = intermediaryProxy(); LogCapture log = new LogCapture(RetryDelay.class)) {
