@@ -5,4 +5,8 @@ public class DumpException extends RuntimeException {
     public DumpException(String message) {
         super(message);
     }
+
+    public DumpException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

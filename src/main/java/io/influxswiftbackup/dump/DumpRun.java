@@ -210,8 +210,50 @@ public class DumpRun {
         exchange.getMessage().setBody(null);
     }
 
+    /** An attempt at the day's query starts from scratch: no partial file, no page reader of an earlier attempt. */
+    public void startAttempt(Exchange exchange, @ExchangeProperty("localFile") java.io.File file) throws IOException {
+        Files.deleteIfExists(file.toPath());
+        exchange.removeProperty("pages");
+    }
+
+    /**
+     * The attempt at the day's query failed. InfluxDB's own answer ("error", "partial") and the
+     * dump's own failures are thrown as they are; a failure of the wire is thrown named with the
+     * measurement, the page reached and the attempt, its cause kept for errors.yaml to retry it.
+     */
+    public void attemptFailed(Exchange exchange, @ExchangeProperty("measurement") String measurement,
+                              @ExchangeProperty("pages") MessagePackPages pages) {
+        Exception failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof RuntimeException own && own.getClass().getName().startsWith("io.influxswiftbackup.")) {
+                throw own;
+            }
+        }
+        Integer retries = exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, Integer.class);
+        int attempt = retries == null ? 1 : retries + 1;
+        String where = pages == null ? "before its first page" : "on page " + (pages.pages() + 1)
+                + " (" + pages.records() + " records read)";
+        throw new DumpQueryBroke("the day's query of " + measurement + " failed " + where + ", attempt " + attempt
+                + ": " + wireFailure(failure), failure);
+    }
+
+    private static String wireFailure(Throwable failure) {
+        var answer = DumpQueryBroke.answer(failure);
+        if (answer != null) {
+            return "InfluxDB answered " + answer.getStatusCode() + (answer.getStatusText() == null ? "" : " " + answer.getStatusText());
+        }
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
+    }
+
     /** After the page loop: the counts, and the last timestamp the dump covers. */
     public void closePages(Exchange exchange, @ExchangeProperty("pages") MessagePackPages pages) throws IOException {
+        if (pages == null) {
+            return; // the query failed before its answer
+        }
         pages.close();
         exchange.setProperty("records", pages.records());
         exchange.setProperty("lastTime", pages.lastTime());

@@ -112,14 +112,15 @@ public class RetryDelay implements Processor {
     }
 
     private static String describe(Exchange exchange, Throwable failure, HttpOperationFailedException answer) {
+        // The tool's own exception names what failed; one that wraps the answer names it too.
+        Throwable own = find(failure, RuntimeException.class, "io.influxswiftbackup.");
+        if (own != null && (answer == null || find(own, HttpOperationFailedException.class) == answer)) {
+            return own.getMessage();
+        }
         if (answer != null) {
             String id = transactionId(answer.getResponseHeaders());
             return withoutQuery(answer.getUri()) + " answered " + answer.getStatusCode()
                     + (answer.getStatusText() == null ? "" : " " + answer.getStatusText()) + (id == null ? "" : " (" + id + ")");
-        }
-        Throwable own = find(failure, RuntimeException.class, "io.influxswiftbackup.");
-        if (own != null) {
-            return own.getMessage();
         }
         Throwable root = failure;
         while (root.getCause() != null && root.getCause() != root) {

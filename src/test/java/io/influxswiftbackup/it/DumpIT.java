@@ -9,6 +9,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.influxswiftbackup.app.JobRuntime;
 import io.influxswiftbackup.config.Settings;
+import io.influxswiftbackup.http.RetryDelay;
+import io.influxswiftbackup.it.FaultProxy.Fault;
+import io.influxswiftbackup.it.FaultProxy.Request;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -17,9 +21,13 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.AdviceWith;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -40,6 +48,11 @@ class DumpIT {
     static SwiftCli swift;
     /** The points of DAY as the dump must write them, in time order. */
     static final List<String> expected = new ArrayList<>();
+    /** A day written straight into the intermediary, for the tests that break its streamed query. */
+    static final String CUT_DAY = "2010-03-01";
+    static final String CUT_MEASUREMENT = "cut_check";
+    static final String CUT_OBJECT = CUT_DAY + "/influxdb/" + CUT_MEASUREMENT + "_2010-03-01-00:00:00_2010-03-02-00:00:00.json";
+    static final List<String> cutExpected = new ArrayList<>();
 
     @TempDir
     static Path shared;
@@ -87,6 +100,24 @@ class DumpIT {
             assertFalse(restored.isFailed(), () -> String.valueOf(restored.getException()));
         }
         assertEquals("2016-09-11\n", Files.readString(shared.resolve("dump/restored-day")));
+
+        // 2000 points of CUT_DAY in the intermediary (which holds 2016-09-11, so it covers 2010): an answer of tens of KB.
+        swift.deleteContainers(CUT_DAY);
+        StringBuilder cutLines = new StringBuilder();
+        long cutStart = Instant.parse(CUT_DAY + "T00:00:00Z").toEpochMilli() * 1_000_000L;
+        for (int i = 0; i < 2000; i++) {
+            long t = cutStart + i * 40_000_000_000L;
+            cutLines.append(CUT_MEASUREMENT).append(",host=h").append(i % 4).append(" value=").append(i).append("i ").append(t).append('\n');
+            cutExpected.add("{\"measurement\":\"" + CUT_MEASUREMENT + "\",\"time\":\"" + rfc3339(t) + "\",\"tags\":{\"host\":\"h"
+                    + (i % 4) + "\"},\"fields\":{\"value\":" + i + "}}");
+        }
+        InfluxFixture.writeLines(env.get("influx.intermediary.url"), DB, null, cutLines.toString());
+    }
+
+    @AfterAll
+    static void cleanCutDay() throws Exception {
+        swift.deleteContainers(CUT_DAY);
+        InfluxSnapshot.query(env.get("influx.intermediary.url"), DB, "DROP MEASUREMENT " + CUT_MEASUREMENT);
     }
 
     static String rfc3339(long epochNs) {
@@ -200,6 +231,85 @@ class DumpIT {
         // 2016-09-11 holds the one point at midnight (host=outside), so its file exists.
         assertEquals(List.of("2016-09-11/influxdb/Aggregated_metrics_2016-09-11-00:00:00_2016-09-12-00:00:00.json"),
                 swift.run(dir, "list", "2016-09-11", "-p", "2016-09-11/influxdb/"));
+    }
+
+    /** The day's streamed query (MessagePack), not the schema's SHOW queries. */
+    static final Predicate<Request> STREAMED_QUERY = r -> r.path().startsWith("/query") && r.accept().contains("msgpack");
+
+    /** The intermediary behind {@code proxy}, CUT_MEASUREMENT in pages of 100, two retries a few ms apart. */
+    private Settings cutSettings(FaultProxy proxy) throws Exception {
+        return settings(Map.of("influx.intermediary.url", proxy.baseUrl(), "dump.measurements", CUT_MEASUREMENT,
+                "dump.page-size", "100", "retry.max-retries", "2", "retry.initial-delay-ms", "5", "retry.max-delay-ms", "20"));
+    }
+
+    private static FaultProxy intermediaryProxy() throws Exception {
+        URI intermediary = URI.create(env.get("influx.intermediary.url"));
+        return FaultProxy.start(intermediary.getHost(), intermediary.getPort());
+    }
+
+    @Test
+    void aQueryCutWhileItsAnswerStreamsIsSentAgainAndTheDayIsDumpedOnce() throws Exception {
+        // Breaks: the first streamed query's connection is cut after 10 KB of its answer (pages of about 2 KB).
+        swift.deleteContainers(CUT_DAY);
+        try (FaultProxy proxy = intermediaryProxy(); LogCapture log = new LogCapture(RetryDelay.class)) {
+            proxy.inject(Fault.CUT_RESPONSE_AFTER, 1, STREAMED_QUERY).cutAfter(10_000);
+            try (JobRuntime runtime = JobRuntime.startOnce(cutSettings(proxy), Clock.fixed(Instant.parse("2016-09-12T00:30:00Z"), ZoneOffset.UTC))) {
+                Exchange result = runtime.run("direct:dump", Map.of("dumpDate", CUT_DAY));
+                assertFalse(result.isFailed(), () -> String.valueOf(result.getException()));
+            }
+            assertEquals(1, proxy.faulted(Fault.CUT_RESPONSE_AFTER).size(), proxy.requests().toString());
+            assertEquals(2, proxy.requests().stream().filter(STREAMED_QUERY).count(), "the query is sent again: " + proxy.requests());
+            List<String> retries = log.lines();
+            assertEquals(1, retries.size(), retries.toString());
+            Matcher line = Pattern.compile("WARN .*the day's query of " + CUT_MEASUREMENT + " failed on page (\\d+) \\((\\d+) records read\\),"
+                    + " attempt 1: .*; retry 1 of 2 in 5 ms").matcher(retries.get(0));
+            assertTrue(line.matches(), retries.get(0));
+            assertTrue(Integer.parseInt(line.group(1)) > 1, "cut after some pages were written: " + retries.get(0));
+        }
+        Path downloads = Files.createDirectories(dir.resolve("downloads"));
+        swift.run(downloads, "download", CUT_DAY, "-p", CUT_DAY + "/influxdb/");
+        List<String> lines = Files.readAllLines(downloads.resolve(CUT_OBJECT));
+        assertEquals(cutExpected, lines, "exactly the day's points, once each, in time order");
+        assertFalse(Files.exists(shared.resolve("dump").resolve(Path.of(CUT_OBJECT).getFileName())), "the local file is deleted");
+    }
+
+    @Test
+    void aQueryAnswered503IsSentAgainAfterItsRetryAfter() throws Exception {
+        // Breaks: InfluxDB "busy" for the first streamed query (503, Retry-After: 1, capped by retry.max-delay-ms=20).
+        swift.deleteContainers(CUT_DAY);
+        try (FaultProxy proxy = intermediaryProxy(); LogCapture log = new LogCapture(RetryDelay.class)) {
+            proxy.inject(Fault.ANSWER_503, 1, STREAMED_QUERY).retryAfter(1);
+            try (JobRuntime runtime = JobRuntime.startOnce(cutSettings(proxy), Clock.fixed(Instant.parse("2016-09-12T00:30:00Z"), ZoneOffset.UTC))) {
+                Exchange result = runtime.run("direct:dump", Map.of("dumpDate", CUT_DAY));
+                assertFalse(result.isFailed(), () -> String.valueOf(result.getException()));
+            }
+            assertEquals(2, proxy.requests().stream().filter(STREAMED_QUERY).count(), proxy.requests().toString());
+            assertEquals(List.of("WARN dump-measurement: the day's query of " + CUT_MEASUREMENT + " failed before its first page,"
+                    + " attempt 1: InfluxDB answered 503 Service Unavailable; retry 1 of 2 in 20 ms"), log.lines());
+        }
+        assertEquals(List.of(CUT_OBJECT), swift.run(dir, "list", CUT_DAY, "-p", CUT_DAY + "/influxdb/"));
+    }
+
+    @Test
+    void aQueryCutEveryTimeFailsAfterItsRetriesNamingThePage() throws Exception {
+        swift.deleteContainers(CUT_DAY);
+        try (FaultProxy proxy = intermediaryProxy(); LogCapture log = new LogCapture(RetryDelay.class)) {
+            proxy.inject(Fault.CUT_RESPONSE_AFTER, 100, STREAMED_QUERY).cutAfter(10_000);
+            try (JobRuntime runtime = JobRuntime.startOnce(cutSettings(proxy), Clock.fixed(Instant.parse("2016-09-12T00:30:00Z"), ZoneOffset.UTC))) {
+                Exchange result = runtime.run("direct:dump", Map.of("dumpDate", CUT_DAY));
+                assertTrue(result.isFailed());
+                String message = result.getException().getMessage();
+                assertTrue(message.matches("dump of 2010-03-01 failed for 1 measurement\\(s\\): " + CUT_MEASUREMENT + ": the day's query of "
+                        + CUT_MEASUREMENT + " failed on page \\d+ \\(\\d+ records read\\), attempt 3: .*"), message);
+            }
+            assertEquals(3, proxy.faulted(Fault.CUT_RESPONSE_AFTER).size(), "the first try and 2 retries: " + proxy.requests());
+            assertEquals(3, proxy.requests().stream().filter(STREAMED_QUERY).count(), proxy.requests().toString());
+            List<String> retries = log.lines();
+            assertEquals(2, retries.size(), retries.toString());
+            assertTrue(retries.get(1).contains("attempt 2: ") && retries.get(1).contains("retry 2 of 2 in 10 ms"), retries.toString());
+        }
+        assertEquals(List.of(), swift.listIfPresent(CUT_DAY, CUT_DAY + "/"), "nothing uploaded");
+        assertFalse(Files.exists(shared.resolve("dump").resolve(Path.of(CUT_OBJECT).getFileName())), "no partial file left");
     }
 
     static String readTime(String line) {

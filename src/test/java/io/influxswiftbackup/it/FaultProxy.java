@@ -27,6 +27,8 @@ import java.util.function.Predicate;
  *   <li>{@link Fault#FLIP_REQUEST_BYTE}: the request body reaches Swift whole, but with the bits of its
  *       middle byte inverted (bytes corrupted on the way, which TCP's checksum let through);</li>
  *   <li>{@link Fault#CUT_RESPONSE}: the connection is cut after the response head and half of its body;</li>
+ *   <li>{@link Fault#CUT_RESPONSE_AFTER}: the connection is cut after the response head and the first
+ *       {@link #cutAfter(long)} bytes of its body (for a streamed answer, which has no Content-Length);</li>
  *   <li>{@link Fault#STALL_RESPONSE}: Swift's response is swallowed and the connection kept open, so the
  *       client waits until its read timeout.</li>
  * </ul>
@@ -34,10 +36,10 @@ import java.util.function.Predicate;
  */
 public final class FaultProxy implements AutoCloseable {
 
-    public enum Fault { NONE, ANSWER_503, CUT_REQUEST_BODY, FLIP_REQUEST_BYTE, CUT_RESPONSE, STALL_RESPONSE }
+    public enum Fault { NONE, ANSWER_503, CUT_REQUEST_BODY, FLIP_REQUEST_BYTE, CUT_RESPONSE, CUT_RESPONSE_AFTER, STALL_RESPONSE }
 
-    /** A request as the proxy saw it: its number (1, 2, ...), request line, body length, and what was done to it. */
-    public record Request(int number, String method, String path, long contentLength, Fault fault, long atNanos) {
+    /** A request as the proxy saw it: its number (1, 2, ...), request line, body length, Accept header, and what was done to it. */
+    public record Request(int number, String method, String path, long contentLength, String accept, Fault fault, long atNanos) {
         @Override
         public String toString() {
             return number + " " + method + " " + path + " (" + contentLength + " bytes)" + (fault == Fault.NONE ? "" : " " + fault);
@@ -52,6 +54,7 @@ public final class FaultProxy implements AutoCloseable {
     private int remaining;
     private Predicate<Request> which = r -> false;
     private int retryAfterSeconds = 1;
+    private long cutAfterBytes = 4096;
 
     private FaultProxy(InetSocketAddress target) throws IOException {
         ServerSocket listening = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -80,6 +83,16 @@ public final class FaultProxy implements AutoCloseable {
     public synchronized FaultProxy retryAfter(int seconds) {
         this.retryAfterSeconds = seconds;
         return this;
+    }
+
+    /** How many bytes of the response body {@link Fault#CUT_RESPONSE_AFTER} lets through (4096 unless set). */
+    public synchronized FaultProxy cutAfter(long bytes) {
+        this.cutAfterBytes = bytes;
+        return this;
+    }
+
+    private synchronized long cutAfterBytes() {
+        return cutAfterBytes;
     }
 
     /** Every request so far, in the order they arrived. */
@@ -120,14 +133,14 @@ public final class FaultProxy implements AutoCloseable {
     }
 
     /** Puts the request on the record and decides its fault. */
-    private synchronized Request admit(String method, String path, long contentLength) {
-        Request candidate = new Request(requests.size() + 1, method, path, contentLength, Fault.NONE, System.nanoTime());
+    private synchronized Request admit(String method, String path, long contentLength, String accept) {
+        Request candidate = new Request(requests.size() + 1, method, path, contentLength, accept, Fault.NONE, System.nanoTime());
         Fault chosen = Fault.NONE;
         if (remaining > 0 && which.test(candidate)) {
             remaining--;
             chosen = fault;
         }
-        Request request = new Request(candidate.number(), method, path, contentLength, chosen, candidate.atNanos());
+        Request request = new Request(candidate.number(), method, path, contentLength, accept, chosen, candidate.atNanos());
         requests.add(request);
         notifyAll();
         return request;
@@ -151,6 +164,7 @@ public final class FaultProxy implements AutoCloseable {
             String[] lines = text.split("\r\n");
             String[] requestLine = lines[0].split(" ");
             long length = 0;
+            String accept = "";
             StringBuilder rewritten = new StringBuilder(lines[0]).append("\r\n");
             for (int i = 1; i < lines.length; i++) {
                 String line = lines[i];
@@ -158,13 +172,16 @@ public final class FaultProxy implements AutoCloseable {
                 if (name.equals("content-length")) {
                     length = Long.parseLong(line.substring(line.indexOf(':') + 1).strip());
                 }
+                if (name.equals("accept")) {
+                    accept = line.substring(line.indexOf(':') + 1).strip();
+                }
                 if (!name.equals("connection") && !name.equals("keep-alive")) {
                     rewritten.append(line).append("\r\n");
                 }
             }
             rewritten.append("Connection: close\r\n\r\n");
             head = rewritten.toString().getBytes(StandardCharsets.ISO_8859_1);
-            request = admit(requestLine[0], requestLine.length > 1 ? requestLine[1] : "", length);
+            request = admit(requestLine[0], requestLine.length > 1 ? requestLine[1] : "", length, accept);
             if (request.fault() == Fault.ANSWER_503) {
                 in.skipNBytes(length);
                 OutputStream out = client.getOutputStream();
@@ -201,6 +218,11 @@ public final class FaultProxy implements AutoCloseable {
                     byte[] responseHead = readHead(from);
                     to.write(responseHead);
                     copy(from, to, contentLength(responseHead) / 2);
+                    throw new IOException("response cut");
+                }
+                case CUT_RESPONSE_AFTER -> {
+                    to.write(readHead(from));
+                    copy(from, to, cutAfterBytes());
                     throw new IOException("response cut");
                 }
                 case STALL_RESPONSE -> {
