@@ -182,18 +182,14 @@ public class DumpRun {
         exchange.setProperty("tagKeys", keys);
     }
 
-    /** A measurement without field keys does not exist. */
+    /** A measurement without field keys does not exist (the values' types come with the MessagePack answer). */
     @SuppressWarnings("unchecked")
     public Schema noteFieldKeys(Exchange exchange, @ExchangeProperty("measurement") String measurement) throws IOException {
-        Map<String, String> types = new LinkedHashMap<>();
-        for (var row : InfluxChecks.result(exchange).path("series").path(0).path("values")) {
-            types.put(row.path(0).asText(), row.path(1).asText());
-        }
-        if (types.isEmpty()) {
+        if (InfluxChecks.result(exchange).path("series").path(0).path("values").isEmpty()) {
             throw new DumpException("measurement " + measurement + " does not exist in " + database
                     + (retentionPolicy.isEmpty() ? "" : "." + retentionPolicy));
         }
-        Schema schema = new Schema(exchange.getProperty("tagKeys", Set.class), types);
+        Schema schema = new Schema(exchange.getProperty("tagKeys", Set.class));
         exchange.setProperty("schema", schema);
         return schema;
     }

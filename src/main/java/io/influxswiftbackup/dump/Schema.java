@@ -1,8 +1,7 @@
 package io.influxswiftbackup.dump;
 
-import java.util.Map;
 import java.util.Set;
 
-/** A measurement's tag keys and field types ({@code float}, {@code integer}, {@code string}, {@code boolean}). */
-public record Schema(Set<String> tagKeys, Map<String, String> fieldTypes) {
+/** A measurement's tag keys; every other column of its answer but time is a field. */
+public record Schema(Set<String> tagKeys) {
 }

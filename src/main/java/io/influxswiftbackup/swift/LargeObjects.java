@@ -12,10 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -198,13 +196,9 @@ public class LargeObjects {
 
     /** The ETag Swift gives the manifest: the MD5 of the segments' MD5s (hex, one after the other). */
     public static String sloEtag(List<Segment> segments) {
-        try {
-            MessageDigest md5 = MessageDigest.getInstance("MD5");
-            segments.forEach(s -> md5.update(s.md5().getBytes(StandardCharsets.US_ASCII)));
-            return HexFormat.of().formatHex(md5.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        MessageDigest md5 = FileRange.digest("MD5");
+        segments.forEach(s -> md5.update(s.md5().getBytes(StandardCharsets.US_ASCII)));
+        return FileRange.hex(md5);
     }
 
     /** The prefix that names this upload's segments and no other's, for the log of an upload that failed. */

@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.msgpack.core.MessageBufferPacker;
@@ -22,8 +21,7 @@ import org.msgpack.core.MessagePack;
 /** Pages made from InfluxDB's chunked MessagePack answers, in the shapes InfluxDB 1.6 sends. */
 class MessagePackPagesTest {
 
-    static final Schema SCHEMA = new Schema(Set.of("host"),
-            Map.of("value", "float", "count", "integer", "ok", "boolean", "note", "string"));
+    static final Schema SCHEMA = new Schema(Set.of("host"));
     static final List<String> COLUMNS = List.of("time", "count", "host", "note", "ok", "value");
 
     /** An answer: chunks written one after the other, as InfluxDB streams them. */

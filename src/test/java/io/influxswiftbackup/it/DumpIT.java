@@ -242,6 +242,13 @@ class DumpIT {
                 "dump.page-size", "100", "retry.max-retries", "2", "retry.initial-delay-ms", "5", "retry.max-delay-ms", "20"));
     }
 
+    /** The dump of CUT_DAY, its queries through {@code proxy}; the exchange, failed or not. */
+    private Exchange dumpCutDay(FaultProxy proxy) throws Exception {
+        try (JobRuntime runtime = JobRuntime.startOnce(cutSettings(proxy), Clock.fixed(Instant.parse("2016-09-12T00:30:00Z"), ZoneOffset.UTC))) {
+            return runtime.run("direct:dump", Map.of("dumpDate", CUT_DAY));
+        }
+    }
+
     private static FaultProxy intermediaryProxy() throws Exception {
         URI intermediary = URI.create(env.get("influx.intermediary.url"));
         return FaultProxy.start(intermediary.getHost(), intermediary.getPort());
@@ -253,10 +260,8 @@ class DumpIT {
         swift.deleteContainers(CUT_DAY);
         try (FaultProxy proxy = intermediaryProxy(); LogCapture log = new LogCapture(RetryDelay.class)) {
             proxy.inject(Fault.CUT_RESPONSE_AFTER, 1, STREAMED_QUERY).cutAfter(10_000);
-            try (JobRuntime runtime = JobRuntime.startOnce(cutSettings(proxy), Clock.fixed(Instant.parse("2016-09-12T00:30:00Z"), ZoneOffset.UTC))) {
-                Exchange result = runtime.run("direct:dump", Map.of("dumpDate", CUT_DAY));
-                assertFalse(result.isFailed(), () -> String.valueOf(result.getException()));
-            }
+            Exchange result = dumpCutDay(proxy);
+            assertFalse(result.isFailed(), () -> String.valueOf(result.getException()));
             assertEquals(1, proxy.faulted(Fault.CUT_RESPONSE_AFTER).size(), proxy.requests().toString());
             assertEquals(2, proxy.requests().stream().filter(STREAMED_QUERY).count(), "the query is sent again: " + proxy.requests());
             List<String> retries = log.lines();
@@ -279,10 +284,8 @@ class DumpIT {
         swift.deleteContainers(CUT_DAY);
         try (FaultProxy proxy = intermediaryProxy(); LogCapture log = new LogCapture(RetryDelay.class)) {
             proxy.inject(Fault.ANSWER_503, 1, STREAMED_QUERY).retryAfter(1);
-            try (JobRuntime runtime = JobRuntime.startOnce(cutSettings(proxy), Clock.fixed(Instant.parse("2016-09-12T00:30:00Z"), ZoneOffset.UTC))) {
-                Exchange result = runtime.run("direct:dump", Map.of("dumpDate", CUT_DAY));
-                assertFalse(result.isFailed(), () -> String.valueOf(result.getException()));
-            }
+            Exchange result = dumpCutDay(proxy);
+            assertFalse(result.isFailed(), () -> String.valueOf(result.getException()));
             assertEquals(2, proxy.requests().stream().filter(STREAMED_QUERY).count(), proxy.requests().toString());
             assertEquals(List.of("WARN dump-measurement: the day's query of " + CUT_MEASUREMENT + " failed before its first page,"
                     + " attempt 1: InfluxDB answered 503 Service Unavailable; retry 1 of 2 in 20 ms"), log.lines());
@@ -295,13 +298,11 @@ class DumpIT {
         swift.deleteContainers(CUT_DAY);
         try (FaultProxy proxy = intermediaryProxy(); LogCapture log = new LogCapture(RetryDelay.class)) {
             proxy.inject(Fault.CUT_RESPONSE_AFTER, 100, STREAMED_QUERY).cutAfter(10_000);
-            try (JobRuntime runtime = JobRuntime.startOnce(cutSettings(proxy), Clock.fixed(Instant.parse("2016-09-12T00:30:00Z"), ZoneOffset.UTC))) {
-                Exchange result = runtime.run("direct:dump", Map.of("dumpDate", CUT_DAY));
-                assertTrue(result.isFailed());
-                String message = result.getException().getMessage();
-                assertTrue(message.matches("dump of 2010-03-01 failed for 1 measurement\\(s\\): " + CUT_MEASUREMENT + ": the day's query of "
-                        + CUT_MEASUREMENT + " failed on page \\d+ \\(\\d+ records read\\), attempt 3: .*"), message);
-            }
+            Exchange result = dumpCutDay(proxy);
+            assertTrue(result.isFailed());
+            String message = result.getException().getMessage();
+            assertTrue(message.matches("dump of 2010-03-01 failed for 1 measurement\\(s\\): " + CUT_MEASUREMENT + ": the day's query of "
+                    + CUT_MEASUREMENT + " failed on page \\d+ \\(\\d+ records read\\), attempt 3: .*"), message);
             assertEquals(3, proxy.faulted(Fault.CUT_RESPONSE_AFTER).size(), "the first try and 2 retries: " + proxy.requests());
             assertEquals(3, proxy.requests().stream().filter(STREAMED_QUERY).count(), proxy.requests().toString());
             List<String> retries = log.lines();
