@@ -13,6 +13,7 @@ import io.influxswiftbackup.day.Retention;
 import io.influxswiftbackup.download.Downloads;
 import io.influxswiftbackup.http.RetryDelay;
 import io.influxswiftbackup.dump.DumpRun;
+import io.influxswiftbackup.dump.NextDumpPage;
 import io.influxswiftbackup.influx.ExecChecks;
 import io.influxswiftbackup.influx.InfluxChecks;
 import io.influxswiftbackup.monitor.Health;
@@ -94,7 +95,8 @@ public final class Services {
         beans.put("dumpRun", new DumpRun(dumpDir, timezone, clock, settings.getInt("dump.lag-days"),
                 settings.get("dump.measurements"), settings.get("influx.database"),
                 settings.getOptional("dump.retention-policy"), positive(settings, "dump.page-size"),
-                settings.getInt("dump.progress-pages"), intermediary.url(), intermediary.authorization()));
+                intermediary.url(), intermediary.authorization()));
+        beans.put("nextDumpPage", new NextDumpPage(settings.getInt("dump.progress-pages")));
         beans.put("catchUp", new CatchUp(settings, clock));
         beans.put("catchUpOutcomes", new CatchUpOutcomes());
         beans.put("pruneRun", new PruneRun(Retention.of(settings.getOptional("retention.days")), timezone, clock));

@@ -47,11 +47,9 @@ public class DumpRun {
     private final int pageSize;
     private final String influxUrl;
     private final String influxAuthorization;
-    private final int progressPages;
 
     public DumpRun(Path dumpDir, String timezone, Clock clock, int lagDays, String measurements, String database,
-                   String retentionPolicy, int pageSize, int progressPages, String influxUrl, String influxAuthorization) {
-        this.progressPages = progressPages;
+                   String retentionPolicy, int pageSize, String influxUrl, String influxAuthorization) {
         this.influxUrl = influxUrl;
         this.influxAuthorization = influxAuthorization;
         this.dumpDir = dumpDir;
@@ -194,7 +192,7 @@ public class DumpRun {
         return schema;
     }
 
-    /** Opens the page reader over the streamed answer. */
+    /** Opens the page reader over the streamed answer (the loop's first turn needs to know whether there is a page). */
     public void openPages(Exchange exchange, @ExchangeProperty("measurement") String measurement,
                           @ExchangeProperty("schema") Schema schema) throws IOException {
         Integer status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
@@ -202,8 +200,10 @@ public class DumpRun {
         if (status != null && status != 200) {
             throw new DumpException("InfluxDB answered " + status + " to the query of " + measurement);
         }
-        exchange.setProperty("pages", new MessagePackPages(body, measurement, schema, pageSize));
+        MessagePackPages pages = new MessagePackPages(body, measurement, schema, pageSize);
+        exchange.setProperty("pages", pages);
         exchange.getMessage().setBody(null);
+        exchange.setProperty(NextDumpPage.MORE_PAGES, pages.hasNext());
     }
 
     /** An attempt at the day's query starts from scratch: no partial file, no page reader of an earlier attempt. */
@@ -267,11 +267,6 @@ public class DumpRun {
         exchange.getProperty("dumped", List.class).add(measurement);
         Long records = exchange.getProperty("records", Long.class);
         JobRun.noteRecords(exchange, measurement, records == null ? 0 : records);
-    }
-
-    /** Whether the page just written is one whose progress the log shows (every dump.progress-pages). */
-    public boolean progressDue(@ExchangeProperty("pages") MessagePackPages pages) {
-        return pages.pages() % progressPages == 0;
     }
 
     /** One measurement failed: say so, drop its partial file, and go on with the others. */

@@ -83,21 +83,24 @@ final class JsonLineBuffer {
         return this;
     }
 
-    /** The shortest decimal that reads back as the same double (Schubfach); a whole one keeps its ".0". */
+    /**
+     * The shortest decimal that reads back as the same double (Schubfach), as Java writes it: a whole
+     * one keeps its ".0", and from 10^7 on, or under 10^-3, it takes an exponent ("1.0E7").
+     */
     JsonLineBuffer number(double value) {
-        String text = NumberOutput.toString(value, true);
-        ensure(text.length());
-        for (int i = 0; i < text.length(); i++) {
-            bytes[size++] = (byte) text.charAt(i);
+        if (value == (long) value && Math.abs(value) < 1e7 && value != 0) {
+            // whole, within the range Java writes without an exponent: the digits and ".0" (the common case of metrics)
+            number((long) value);
+            return raw('.').raw('0');
         }
-        return this;
+        return text(NumberOutput.toString(value, true));
     }
 
+    @SuppressWarnings("deprecation") // the one String method that copies an ASCII text's bytes without a new array
     JsonLineBuffer text(String ascii) {
         ensure(ascii.length());
-        for (int i = 0; i < ascii.length(); i++) {
-            bytes[size++] = (byte) ascii.charAt(i);
-        }
+        ascii.getBytes(0, ascii.length(), bytes, size);
+        size += ascii.length();
         return this;
     }
 

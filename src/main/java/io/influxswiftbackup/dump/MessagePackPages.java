@@ -38,6 +38,7 @@ public class MessagePackPages implements Closeable {
     private final int pageSize;
     private final long startNanos = System.nanoTime();
     private final RfcTime time = new RfcTime();
+    private final byte[] timePayload = new byte[12];
     private final JsonLineBuffer page;
     /** {@code {"measurement":"<name>","time":"}, the start of every line. */
     private final byte[] lineStart;
@@ -234,7 +235,8 @@ public class MessagePackPages implements Closeable {
         if (format.getValueType() == ValueType.EXTENSION) {
             var header = in.unpackExtensionTypeHeader();
             if (header.getType() == TIME_EXTENSION && header.getLength() == 12) {
-                byte[] payload = in.readPayload(12);
+                byte[] payload = timePayload;
+                in.readPayload(payload, 0, 12);
                 lastSeconds = ((long) (payload[0] & 0xff) << 56) | ((long) (payload[1] & 0xff) << 48)
                         | ((long) (payload[2] & 0xff) << 40) | ((long) (payload[3] & 0xff) << 32)
                         | ((long) (payload[4] & 0xff) << 24) | ((payload[5] & 0xff) << 16)
@@ -339,14 +341,27 @@ public class MessagePackPages implements Closeable {
         }
     }
 
-    /** Times as InfluxDB writes them in JSON (Go's RFC 3339 with nanoseconds, trailing zeros cut), in UTC. */
+    /**
+     * Times as InfluxDB writes them in JSON (Go's RFC 3339 with nanoseconds, trailing zeros cut), in
+     * UTC. Many series share each timestamp, so the text of the last one is kept and only what
+     * changed is written again.
+     */
     static final class RfcTime {
         private final byte[] text = new byte[40];
         private long cachedDay = Long.MIN_VALUE;
         private int length;
 
+        private long cachedSeconds = Long.MIN_VALUE;
+        private int cachedNanos = -1;
+
         /** The UTF-8 bytes, valid up to {@link #length()} until the next call. */
         byte[] formatUtf8(long seconds, int nanos) {
+            if (seconds == cachedSeconds) {
+                if (nanos != cachedNanos) {
+                    fraction(nanos);
+                }
+                return text;
+            }
             long day = Math.floorDiv(seconds, 86_400L);
             if (day != cachedDay) {
                 byte[] date = java.time.LocalDate.ofEpochDay(day).toString().getBytes(StandardCharsets.US_ASCII);
@@ -363,6 +378,12 @@ public class MessagePackPages implements Closeable {
             two(14, second / 60 % 60);
             text[16] = ':';
             two(17, second % 60);
+            cachedSeconds = seconds;
+            fraction(nanos);
+            return text;
+        }
+
+        private void fraction(int nanos) {
             int at = 19;
             if (nanos != 0) {
                 text[at++] = '.';
@@ -380,7 +401,7 @@ public class MessagePackPages implements Closeable {
             }
             text[at++] = 'Z';
             length = at;
-            return text;
+            cachedNanos = nanos;
         }
 
         int length() {

@@ -167,6 +167,17 @@ class MessagePackPagesTest {
     }
 
     @Test
+    void aTimeSharedByManySeriesIsWrittenRightWhateverCameBefore() {
+        MessagePackPages.RfcTime time = new MessagePackPages.RfcTime();
+        for (String text : List.of("2016-06-11T00:00:05.5Z", "2016-06-11T00:00:05.5Z", "2016-06-11T00:00:05Z",
+                "2016-06-11T00:00:05.123456789Z", "2016-06-11T00:00:05.1Z", "2016-06-11T00:00:06.1Z", "2016-06-12T00:00:06.1Z",
+                "2016-06-12T00:00:06Z", "2016-06-11T00:00:05.5Z")) {
+            Instant instant = Instant.parse(text);
+            assertEquals(text, time.format(instant.getEpochSecond(), instant.getNano()));
+        }
+    }
+
+    @Test
     void stringsAreEscapedAsJsonRequires() throws IOException {
         String awkward = "line\nbreak\ttab\r\b\f\u0001\u001f quote\" back\\slash /é€😀";
         Answer answer = new Answer().chunk(false, new Object[] {Instant.parse("2016-06-11T00:00:00Z"), 1L, awkward, awkward, null, 1e21});
