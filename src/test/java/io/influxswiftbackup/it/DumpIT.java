@@ -237,14 +237,22 @@ class DumpIT {
     static final Predicate<Request> STREAMED_QUERY = r -> r.path().startsWith("/query") && r.accept().contains("msgpack");
 
     /** The intermediary behind {@code proxy}, CUT_MEASUREMENT in pages of 100, two retries a few ms apart. */
-    private Settings cutSettings(FaultProxy proxy) throws Exception {
-        return settings(Map.of("influx.intermediary.url", proxy.baseUrl(), "dump.measurements", CUT_MEASUREMENT,
-                "dump.page-size", "100", "retry.max-retries", "2", "retry.initial-delay-ms", "5", "retry.max-delay-ms", "20"));
+    private Settings cutSettings(FaultProxy proxy, Map<String, String> more) throws Exception {
+        Map<String, String> overrides = new java.util.HashMap<>(Map.of("influx.intermediary.url", proxy.baseUrl(),
+                "dump.measurements", CUT_MEASUREMENT, "dump.page-size", "100", "retry.max-retries", "2",
+                "retry.initial-delay-ms", "5", "retry.max-delay-ms", "20"));
+        overrides.putAll(more);
+        return settings(overrides);
     }
 
     /** The dump of CUT_DAY, its queries through {@code proxy}; the exchange, failed or not. */
     private Exchange dumpCutDay(FaultProxy proxy) throws Exception {
-        try (JobRuntime runtime = JobRuntime.startOnce(cutSettings(proxy), Clock.fixed(Instant.parse("2016-09-12T00:30:00Z"), ZoneOffset.UTC))) {
+        return dumpCutDay(proxy, Map.of());
+    }
+
+    private Exchange dumpCutDay(FaultProxy proxy, Map<String, String> more) throws Exception {
+        try (JobRuntime runtime = JobRuntime.startOnce(cutSettings(proxy, more),
+                Clock.fixed(Instant.parse("2016-09-12T00:30:00Z"), ZoneOffset.UTC))) {
             return runtime.run("direct:dump", Map.of("dumpDate", CUT_DAY));
         }
     }
@@ -291,6 +299,26 @@ class DumpIT {
                     + " attempt 1: InfluxDB answered 503 Service Unavailable; retry 1 of 2 in 20 ms"), log.lines());
         }
         assertEquals(List.of(CUT_OBJECT), swift.run(dir, "list", CUT_DAY, "-p", CUT_DAY + "/influxdb/"));
+    }
+
+    @Test
+    void aQueryLeftUnansweredPastTheReadTimeoutIsSentAgain() throws Exception {
+        // Breaks: the first streamed query's answer is swallowed and its connection kept open (a silent InfluxDB).
+        swift.deleteContainers(CUT_DAY);
+        try (FaultProxy proxy = intermediaryProxy(); LogCapture log = new LogCapture(RetryDelay.class)) {
+            proxy.inject(Fault.STALL_RESPONSE, 1, STREAMED_QUERY);
+            Exchange result = dumpCutDay(proxy, Map.of("camel.component.http.responseTimeout", "1000"));
+            assertFalse(result.isFailed(), () -> String.valueOf(result.getException()));
+            assertEquals(1, proxy.faulted(Fault.STALL_RESPONSE).size(), proxy.requests().toString());
+            assertEquals(2, proxy.requests().stream().filter(STREAMED_QUERY).count(), "the query is sent again: " + proxy.requests());
+            List<String> retries = log.lines();
+            assertEquals(1, retries.size(), retries.toString());
+            assertTrue(retries.get(0).matches("WARN dump-measurement: the day's query of " + CUT_MEASUREMENT
+                    + " failed before its first page, attempt 1: .*Timeout.*; retry 1 of 2 in 5 ms"), retries.get(0));
+        }
+        Path downloads = Files.createDirectories(dir.resolve("downloads-stalled"));
+        swift.run(downloads, "download", CUT_DAY, "-p", CUT_DAY + "/influxdb/");
+        assertEquals(cutExpected, Files.readAllLines(downloads.resolve(CUT_OBJECT)), "exactly the day's points, once each");
     }
 
     @Test
