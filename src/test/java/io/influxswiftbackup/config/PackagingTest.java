@@ -26,7 +26,7 @@ class PackagingTest {
         }
 
         String unit = Files.readString(etc.resolve("systemd/system/influx-swift-backup.service"));
-        assertTrue(unit.contains("\nExecStart=/usr/bin/java -Xmx256m -jar /opt/influx-swift-backup/influx-swift-backup.jar run"
+        assertTrue(unit.contains("\nExecStart=/usr/bin/java -Xmx256m -XX:+UseSerialGC -jar /opt/influx-swift-backup/influx-swift-backup.jar run"
                 + " --config /etc/influx-swift-backup/" + etc.relativize(config).getFileName() + "\n"), unit);
         assertTrue(unit.contains("\nWorkingDirectory=/opt/influx-swift-backup\n"), "the routes/ folder next to the jar");
         assertTrue(unit.contains("\nLoadCredential=swift-key:/etc/influx-swift-backup/swift-key\n")
