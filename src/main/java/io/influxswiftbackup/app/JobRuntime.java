@@ -111,6 +111,21 @@ public final class JobRuntime implements AutoCloseable {
         return start(settings, clock, Mode.ONCE);
     }
 
+    /**
+     * Starts for one command run from the command line: as {@link #startOnce}, but Camel registers
+     * its MBeans only with jmx.commands (a command that ends in seconds is not watched in jconsole,
+     * and registering them costs it a second of CPU); the daemon always has them.
+     */
+    public static JobRuntime startCommand(Settings settings, Clock clock) throws Exception {
+        JobRuntime runtime = configure(settings, clock, Mode.ONCE);
+        if (!settings.getBoolean("jmx.commands")) {
+            runtime.main.addOverrideProperty("camel.main.jmxEnabled", "false");
+        }
+        runtime.starting(runtime.main::start);
+        runtime.monitor.registerMBeans();
+        return runtime;
+    }
+
     /** Starts in the given mode and returns at once (a test's daemon). */
     public static JobRuntime start(Settings settings, Clock clock, Mode mode) throws Exception {
         JobRuntime runtime = configure(settings, clock, mode);

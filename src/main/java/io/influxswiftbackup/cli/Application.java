@@ -82,7 +82,7 @@ public class Application {
     }
 
     JobRuntime startOnce() throws Exception {
-        return JobRuntime.startOnce(settings(true), clock);
+        return JobRuntime.startCommand(settings(true), clock);
     }
 
 }

@@ -44,7 +44,7 @@ class StatusCommand implements Callable<Integer> {
         if (settings.getOptional("swift.key") == null) {
             return null;
         }
-        try (JobRuntime runtime = JobRuntime.startOnce(settings, app.clock)) {
+        try (JobRuntime runtime = JobRuntime.startCommand(settings, app.clock)) {
             return new StatusReport.SwiftDays(SwiftDays.days(runtime, DaySelection.of(null, null, null, null, false)), null);
         } catch (Exception e) {
             return new StatusReport.SwiftDays(List.of(), Failures.describe(e));
