@@ -18,7 +18,13 @@ import java.security.MessageDigest;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import javax.management.MBeanServer;
 import javax.management.remote.JMXAuthenticator;
+import javax.management.remote.MBeanServerForwarder;
 import javax.management.remote.JMXConnectorServer;
 import javax.management.remote.JMXPrincipal;
 import javax.management.remote.JMXServiceURL;
@@ -78,13 +84,18 @@ public final class RemoteJmx implements AutoCloseable {
         JMXServiceURL address = new JMXServiceURL("service:jmx:rmi://" + host + ":" + number + "/jndi/rmi://" + host + ":"
                 + number + "/jmxrmi");
         JMXConnectorServer server = new RMIConnectorServer(address, environment, ManagementFactory.getPlatformMBeanServer());
+        boolean readOnly = "readonly".equals(settings.get("jmx.access"));
+        if (readOnly) {
+            server.setMBeanServerForwarder(readOnly());
+        }
         try {
             server.start();
         } catch (IOException e) {
             UnicastRemoteObject.unexportObject(registry, true);
             throw e;
         }
-        LOG.info("Remote JMX at {} ({}, {})", address, user == null ? "no password" : "user " + user, tls == null ? "no TLS" : "TLS");
+        LOG.info("Remote JMX at {} ({}, {}, {})", address, user == null ? "no password" : "user " + user,
+                readOnly ? "read-only" : "read and write", tls == null ? "no TLS" : "TLS");
         return new RemoteJmx(registry, server, address);
     }
 
@@ -123,6 +134,44 @@ public final class RemoteJmx implements AutoCloseable {
             return tls == null ? new ServerSocket(port, 50, bind)
                     : tls.getServerSocketFactory().createServerSocket(port, 50, bind);
         }
+    }
+
+    /** What a read-only connection may ask of the MBean server: read attributes and follow notifications. */
+    private static final Set<String> READS = Set.of("getAttribute", "getAttributes", "getMBeanInfo", "getMBeanCount",
+            "getDefaultDomain", "getDomains", "getObjectInstance", "isRegistered", "isInstanceOf", "queryMBeans", "queryNames",
+            "addNotificationListener", "removeNotificationListener",
+            // the connector's own, to read what a client sends
+            "getClassLoaderRepository", "getClassLoader", "getClassLoaderFor");
+
+    /**
+     * Between the connections and the MBean server: anything but a read (an operation, setting an
+     * attribute, making or removing an MBean) is refused, so a monitoring password cannot stop a route.
+     */
+    static MBeanServerForwarder readOnly() {
+        MBeanServer[] target = new MBeanServer[1];
+        InvocationHandler handler = (proxy, method, args) -> {
+            switch (method.getName()) {
+                case "getMBeanServer" -> {
+                    return target[0];
+                }
+                case "setMBeanServer" -> {
+                    target[0] = (MBeanServer) args[0];
+                    return null;
+                }
+                default -> {
+                    if (!READS.contains(method.getName())) {
+                        throw new SecurityException("remote JMX is read-only (jmx.access=readonly): " + method.getName() + " refused");
+                    }
+                    try {
+                        return method.invoke(target[0], args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                }
+            }
+        };
+        return (MBeanServerForwarder) Proxy.newProxyInstance(MBeanServerForwarder.class.getClassLoader(),
+                new Class<?>[] {MBeanServerForwarder.class}, handler);
     }
 
     /** One user; the password compared in constant time, never logged. */

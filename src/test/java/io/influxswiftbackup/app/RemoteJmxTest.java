@@ -16,8 +16,13 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import javax.management.Attribute;
+import javax.management.MBeanServerConnection;
+import javax.management.ObjectName;
 import javax.management.remote.JMXConnector;
 import javax.management.remote.JMXConnectorFactory;
 import javax.management.remote.JMXServiceURL;
@@ -88,6 +93,46 @@ class RemoteJmxTest {
             assertEquals("cron 0 55 23 * * ? (UTC)", readJob(port, "ops", PASSWORD, false));
             assertThrows(SecurityException.class, () -> readJob(port, "ops", "wrong", false));
             assertThrows(SecurityException.class, () -> readJob(port, null, null, false));
+        }
+    }
+
+    /** Through a remote connection: reads the heap's use, then tries an operation (gc) and an attribute set (Verbose). */
+    static List<String> readThenWrite(int port) throws Exception {
+        List<String> outcomes = new ArrayList<>();
+        JMXServiceURL url = new JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + port + "/jmxrmi");
+        try (JMXConnector connector = JMXConnectorFactory.connect(url, Map.of(JMXConnector.CREDENTIALS, new String[] {"ops", PASSWORD}))) {
+            MBeanServerConnection server = connector.getMBeanServerConnection();
+            ObjectName memory = new ObjectName("java.lang:type=Memory");
+            outcomes.add(server.getAttribute(memory, "HeapMemoryUsage") != null ? "read" : "no value");
+            outcomes.add(server.queryNames(new ObjectName("io.influxswiftbackup:type=Job,*"), null).size() + " job MBeans");
+            try {
+                server.invoke(memory, "gc", null, null);
+                outcomes.add("invoked");
+            } catch (SecurityException e) {
+                outcomes.add("invoke refused: " + e.getMessage());
+            }
+            try {
+                server.setAttribute(memory, new Attribute("Verbose", false));
+                outcomes.add("set");
+            } catch (SecurityException e) {
+                outcomes.add("set refused: " + e.getMessage());
+            }
+        }
+        return outcomes;
+    }
+
+    @Test
+    void readOnlyByDefaultReadWriteWhenAsked() throws Exception {
+        int port = freePort();
+        try (RemoteJmx jmx = RemoteJmx.start(settings("jmx.port = " + port + "\njmx.user = ops\n"))) {
+            assertEquals(List.of("read", "4 job MBeans",
+                    "invoke refused: remote JMX is read-only (jmx.access=readonly): invoke refused",
+                    "set refused: remote JMX is read-only (jmx.access=readonly): setAttribute refused"), readThenWrite(port));
+        }
+        monitor.unregisterMBeans();
+        int other = freePort();
+        try (RemoteJmx jmx = RemoteJmx.start(settings("jmx.port = " + other + "\njmx.user = ops\njmx.access = readwrite\n"))) {
+            assertEquals(List.of("read", "4 job MBeans", "invoked", "set"), readThenWrite(other));
         }
     }
 
