@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.Map;
 import org.apache.camel.Exchange;
@@ -53,14 +55,17 @@ class StatusIT {
 
     @Test
     void overdueThenOkThenCriticalWithTheDaemonStopped() throws Exception {
-        Path config = TestConfig.write(dir, env, Map.of("backup.enabled", "true", "retention.days", "30"));
+        // The cron names a time two hours ago, so the check's real clock is past its grace whenever it runs.
+        ZonedDateTime twoHoursAgo = ZonedDateTime.now(ZoneOffset.UTC).minusHours(2);
+        String cron = "0 " + twoHoursAgo.getMinute() + " " + twoHoursAgo.getHour() + " * * ?";
+        Path config = TestConfig.write(dir, env, Map.of("backup.enabled", "true", "backup.cron", cron, "retention.days", "30"));
         try (JobRuntime runtime = JobRuntime.startOnce(TestConfig.settings(config, env.get("swift.key")),
                 BackupIT.clockAt("2016-06-23T23:55:00Z"))) {
             assertFalse(runtime.run("direct:backup", Map.of()).isFailed());
         }
         JarRun overdue = status(config, false);
         assertEquals(2, overdue.exitCode(), overdue.toString());
-        Instant due = new Schedule("backup", true, "0 55 23 * * ?", ZoneId.of("UTC")).previousFire(Instant.now());
+        Instant due = new Schedule("backup", true, cron, ZoneId.of("UTC")).previousFire(Instant.now());
         assertEquals("CRITICAL: backup overdue: due at " + due + ", last run started 2016-06-23T23:55:00Z",
                 overdue.stdout().lines().findFirst().orElse(""), overdue.toString());
         assertEquals("", overdue.stderr(), "a check prints on stdout only");
