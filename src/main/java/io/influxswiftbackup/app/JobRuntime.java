@@ -121,14 +121,15 @@ public final class JobRuntime implements AutoCloseable {
         if (!settings.getBoolean("jmx.commands")) {
             runtime.main.addOverrideProperty("camel.main.jmxEnabled", "false");
         }
-        runtime.starting(runtime.main::start);
-        runtime.monitor.registerMBeans();
-        return runtime;
+        return started(runtime);
     }
 
     /** Starts in the given mode and returns at once (a test's daemon). */
     public static JobRuntime start(Settings settings, Clock clock, Mode mode) throws Exception {
-        JobRuntime runtime = configure(settings, clock, mode);
+        return started(configure(settings, clock, mode));
+    }
+
+    private static JobRuntime started(JobRuntime runtime) throws Exception {
         runtime.starting(runtime.main::start);
         runtime.monitor.registerMBeans();
         return runtime;

@@ -81,7 +81,8 @@ public class Application {
         quiet = true;
     }
 
-    JobRuntime startOnce() throws Exception {
+    /** The runtime of one command (Camel's MBeans only with jmx.commands). */
+    JobRuntime startCommand() throws Exception {
         return JobRuntime.startCommand(settings(true), clock);
     }
 

@@ -32,7 +32,7 @@ class BackupCommand implements Callable<Integer> {
             headers.put(BackupRun.DATE_HEADER, Day.parse(date).container());
         }
         headers.put(BackupRun.FORCE_HEADER, force);
-        try (JobRuntime runtime = app.startOnce()) {
+        try (JobRuntime runtime = app.startCommand()) {
             Exchange result = runtime.run("direct:backup", headers);
             if (result.isFailed()) {
                 throw result.getException();

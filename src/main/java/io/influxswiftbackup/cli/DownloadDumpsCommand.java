@@ -50,7 +50,7 @@ class DownloadDumpsCommand implements Callable<Integer> {
         }
         headers.put(Downloads.DIR, dir);
         headers.put(Downloads.FORCE, force);
-        try (JobRuntime runtime = app.startOnce()) {
+        try (JobRuntime runtime = app.startCommand()) {
             Exchange result = runtime.run("direct:download-dumps", headers);
             if (result.isFailed()) {
                 throw result.getException();

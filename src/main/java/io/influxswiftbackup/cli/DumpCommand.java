@@ -46,7 +46,7 @@ class DumpCommand implements Callable<Integer> {
         if (first != null && last.isBefore(first)) {
             throw new IllegalArgumentException("--from " + from + " is after --to " + to);
         }
-        try (JobRuntime runtime = app.startOnce()) {
+        try (JobRuntime runtime = app.startCommand()) {
             if (first == null) {
                 runOne(runtime, null);
             } else {

@@ -31,7 +31,7 @@ class FetchShardsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         String day = Day.parse(date).container();
-        try (JobRuntime runtime = app.startOnce()) {
+        try (JobRuntime runtime = app.startCommand()) {
             Exchange result = runtime.run("direct:fetch-shards",
                     Map.of(Downloads.DAY, day, Downloads.DIR, dir, Downloads.FORCE, force));
             if (result.isFailed()) {

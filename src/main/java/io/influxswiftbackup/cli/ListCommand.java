@@ -42,7 +42,7 @@ class ListCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--date lists one day's objects; it does not go with --from, --to or --match");
         }
         app.quiet();
-        try (JobRuntime runtime = app.startOnce()) {
+        try (JobRuntime runtime = app.startCommand()) {
             if (day != null) {
                 List<Map<String, Object>> entries = SwiftDays.listing(runtime, day.container());
                 if (json) {

@@ -26,7 +26,7 @@ class PruneCommand implements Callable<Integer> {
         if (dryRun) {
             app.quiet();
         }
-        try (JobRuntime runtime = app.startOnce()) {
+        try (JobRuntime runtime = app.startCommand()) {
             Exchange result = runtime.run("direct:prune", Map.of(PruneRun.DRY_RUN_HEADER, dryRun));
             if (result.isFailed()) {
                 throw result.getException();

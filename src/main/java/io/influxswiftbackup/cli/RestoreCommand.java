@@ -54,7 +54,7 @@ class RestoreCommand implements Callable<Integer> {
         if (dryRun) {
             app.quiet();
         }
-        try (JobRuntime runtime = app.startOnce()) {
+        try (JobRuntime runtime = app.startCommand()) {
             Exchange result = runtime.run("direct:restore", headers);
             if (result.isFailed()) {
                 throw result.getException();
