@@ -1,6 +1,7 @@
 package io.influxswiftbackup.cli;
 
 import io.influxswiftbackup.app.Failures;
+import io.influxswiftbackup.app.JitPolicy;
 import io.influxswiftbackup.app.JobRuntime;
 import io.influxswiftbackup.app.LogLevels;
 import io.influxswiftbackup.config.ConfigCheck;
@@ -63,7 +64,7 @@ public class Application {
 
     /**
      * The settings, checked (every key; swift.key too when {@code needsSwiftKey}), with the log levels
-     * they name applied. A problem stops here, before anything starts.
+     * and the JIT policy they name applied. A problem stops here, before anything starts.
      */
     Settings settings(boolean needsSwiftKey) {
         Path file = config;
@@ -73,6 +74,7 @@ public class Application {
         Settings settings = Settings.load(file, environment);
         ConfigCheck.validate(settings, needsSwiftKey);
         LogLevels.apply(settings, debug, quiet);
+        JitPolicy.apply(settings);
         return settings;
     }
 

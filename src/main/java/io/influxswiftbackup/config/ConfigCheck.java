@@ -117,6 +117,7 @@ public final class ConfigCheck {
         rule("status.grace-minutes", range(0, 7 * 24 * 60));
         rule("jmx.port", optional(range(1, 65535)));
         rule("jmx.commands", ConfigCheck::bool);
+        rule("jit.c2", oneOf("digests", "all"));
         rule("jmx.access", oneOf("readonly", "readwrite"));
         rule("jmx.host", ConfigCheck::anything);
         rule("jmx.user", optional(ConfigCheck::anything));
