@@ -154,6 +154,22 @@ public class DumpRun {
         }
     }
 
+    /**
+     * The day had no record of the measurement: nothing is uploaded. An object of an earlier dump
+     * (this run was forced) is not deleted, since a backup tool removes nothing it cannot replace;
+     * the log says that it stays and no longer matches the intermediary.
+     */
+    @SuppressWarnings("unchecked")
+    public void noRecords(Exchange exchange, @ExchangeProperty("measurement") String measurement,
+                          @ExchangeProperty("container") String container, @ExchangeProperty("objectName") String objectName) {
+        if (exchange.getProperty("existing", Set.class).contains(objectName)) {
+            LOG.warn("No record of {} on {}: nothing uploaded, and the earlier dump {} stays in Swift although the"
+                    + " intermediary no longer has its records (delete it by hand if the day has none)", measurement, container, objectName);
+        } else {
+            LOG.info("No record of {} on {}: nothing uploaded", measurement, container);
+        }
+    }
+
     /** The form of the query for the measurement's tag keys. */
     public String tagKeysQuery(@ExchangeProperty("measurement") String measurement) {
         return InfluxQl.form(database, "SHOW TAG KEYS FROM " + InfluxQl.source(retentionPolicy, measurement), Map.of());

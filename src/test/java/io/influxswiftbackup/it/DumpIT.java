@@ -185,6 +185,43 @@ class DumpIT {
     }
 
     @Test
+    void aForcedDumpOfADayWhoseRecordsAreGoneKeepsTheEarlierObjectAndSaysSo() throws Exception {
+        // A measurement of its own, written straight into the intermediary: 3 points on GONE_DAY, 1 on another day.
+        String measurement = "gone_check";
+        String goneDay = "2010-04-01";
+        String object = goneDay + "/influxdb/" + measurement + "_2010-04-01-00:00:00_2010-04-02-00:00:00.json";
+        String intermediary = env.get("influx.intermediary.url");
+        swift.deleteContainers(goneDay);
+        long start = Instant.parse(goneDay + "T00:00:00Z").toEpochMilli() * 1_000_000L;
+        InfluxFixture.writeLines(intermediary, DB, null, measurement + " value=1i " + start + "\n" + measurement + " value=2i "
+                + (start + 1) + "\n" + measurement + " value=3i " + (start + 2) + "\n" + measurement + " value=4i "
+                + (start + 5 * 86_400_000_000_000L) + "\n");
+        try {
+            String config = TestConfig.write(dir, env, Map.of("dump.dir", shared.resolve("dump").toString())).toString();
+            Map<String, String> key = Map.of("SWIFT_KEY", env.get("swift.key"));
+            JarRun first = JarRun.run(dir, key, "dump", "--config", config, "--date", goneDay, "--measurement", measurement);
+            assertEquals(0, first.exitCode(), first.toString());
+            Path before = Files.createDirectories(dir.resolve("before"));
+            swift.run(before, "download", goneDay, object);
+            assertEquals(3, Files.readAllLines(before.resolve(object)).size());
+
+            InfluxSnapshot.query(intermediary, DB, "DELETE FROM " + measurement + " WHERE time >= '" + goneDay
+                    + "T00:00:00Z' AND time < '2010-04-02T00:00:00Z'");
+            JarRun forced = JarRun.run(dir, key, "dump", "--config", config, "--date", goneDay, "--measurement", measurement, "--force");
+            assertEquals(0, forced.exitCode(), forced.toString());
+            String warning = "No record of " + measurement + " on " + goneDay + ": nothing uploaded, and the earlier dump " + object
+                    + " stays in Swift although the intermediary no longer has its records";
+            assertTrue(forced.stdout().lines().anyMatch(l -> l.contains(" WARN ") && l.contains(warning)), forced.toString());
+            Path after = Files.createDirectories(dir.resolve("after"));
+            swift.run(after, "download", goneDay, object);
+            assertArrayEquals(Files.readAllBytes(before.resolve(object)), Files.readAllBytes(after.resolve(object)), "the object is kept as it was");
+        } finally {
+            swift.deleteContainers(goneDay);
+            InfluxSnapshot.query(intermediary, DB, "DROP MEASUREMENT " + measurement);
+        }
+    }
+
+    @Test
     void aDayTheIntermediaryDoesNotHoldFailsWithoutUploading() throws Exception {
         JarRun run = JarRun.run(dir, Map.of("SWIFT_KEY", env.get("swift.key")), "dump", "--config",
                 TestConfig.write(dir, env, Map.of("dump.dir", shared.resolve("dump").toString())).toString(), "--date", "2016-09-20");
