@@ -13,8 +13,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Which code the JVM's optimising compiler (C2) may compile ({@code jit.c2}). With {@code digests},
- * only the JDK's digests and ciphers: MD5, SHA-256 and AES run several times faster through C2's
- * intrinsics, and this tool checksums every byte it moves. Everything else (Camel, the HTTP client,
+ * only the JDK's digests and ciphers: MD5, SHA-256 and AES are much faster through C2's intrinsics
+ * (MD5 and SHA-256 of a 153 MB dump: 0.7 s, against 1.7 s from C1), and this tool checksums every
+ * byte it moves. Everything else (Camel, the HTTP client,
  * the dump's decoding) stays with the quick compiler (C1): on a host of two cores shared with
  * InfluxDB, C2 compiling it costs a fresh process more CPU than the work itself, and the code it
  * makes is no faster where the other side sets the pace. With {@code all}, the JVM's default.

@@ -159,10 +159,9 @@ public class DumpRun {
      * (this run was forced) is not deleted, since a backup tool removes nothing it cannot replace;
      * the log says that it stays and no longer matches the intermediary.
      */
-    @SuppressWarnings("unchecked")
-    public void noRecords(Exchange exchange, @ExchangeProperty("measurement") String measurement,
-                          @ExchangeProperty("container") String container, @ExchangeProperty("objectName") String objectName) {
-        if (exchange.getProperty("existing", Set.class).contains(objectName)) {
+    public void noRecords(@ExchangeProperty("measurement") String measurement, @ExchangeProperty("container") String container,
+                          @ExchangeProperty("objectName") String objectName, @ExchangeProperty("existing") Set<String> existing) {
+        if (existing.contains(objectName)) {
             LOG.warn("No record of {} on {}: nothing uploaded, and the earlier dump {} stays in Swift although the"
                     + " intermediary no longer has its records (delete it by hand if the day has none)", measurement, container, objectName);
         } else {
