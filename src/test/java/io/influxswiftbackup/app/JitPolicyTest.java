@@ -18,9 +18,16 @@ import org.junit.jupiter.api.Test;
  */
 class JitPolicyTest {
 
-    private static final Pattern OWN_METHOD_BY_C2 = Pattern.compile("(?m)^\\s*\\d+\\s+\\d+\\s+[%sbn! ]*4\\s+io\\.influxswiftbackup\\.app\\.JitPolicyProbe::spin\\b");
-    private static final Pattern OWN_METHOD_BY_C1 = Pattern.compile("(?m)^\\s*\\d+\\s+\\d+\\s+[%sbn! ]*1\\s+io\\.influxswiftbackup\\.app\\.JitPolicyProbe::spin\\b");
-    private static final Pattern MD5_BY_C2 = Pattern.compile("(?m)^\\s*\\d+\\s+\\d+\\s+[%sbn! ]*4\\s+sun\\.security\\.provider\\.(MD5::implCompress|DigestBase::implCompressMultiBlock)");
+    private static final String OWN_METHOD = "io\\.influxswiftbackup\\.app\\.JitPolicyProbe::spin\\b";
+    private static final String MD5 = "sun\\.security\\.provider\\.(MD5::implCompress|DigestBase::implCompressMultiBlock)";
+    private static final Pattern OWN_METHOD_BY_C2 = compiledAtTier(4, OWN_METHOD);
+    private static final Pattern OWN_METHOD_BY_C1 = compiledAtTier(1, OWN_METHOD);
+    private static final Pattern MD5_BY_C2 = compiledAtTier(4, MD5);
+
+    /** A line of -XX:+PrintCompilation: time, id, flags, tier, method. */
+    private static Pattern compiledAtTier(int tier, String method) {
+        return Pattern.compile("(?m)^\\s*\\d+\\s+\\d+\\s+[%sbn! ]*" + tier + "\\s+" + method);
+    }
 
     private static String probe(String policy) throws IOException, InterruptedException {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
