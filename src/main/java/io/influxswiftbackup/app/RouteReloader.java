@@ -1,5 +1,6 @@
 package io.influxswiftbackup.app;
 
+import io.influxswiftbackup.failure.Failures;
 import io.influxswiftbackup.monitor.JobMonitor;
 import java.io.IOException;
 import java.nio.file.Files;

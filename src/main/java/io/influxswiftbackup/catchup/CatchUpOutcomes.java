@@ -1,6 +1,6 @@
 package io.influxswiftbackup.catchup;
 
-import io.influxswiftbackup.app.Failures;
+import io.influxswiftbackup.failure.Failures;
 import io.influxswiftbackup.monitor.JobMonitor;
 import org.apache.camel.AggregationStrategy;
 import org.apache.camel.Exchange;

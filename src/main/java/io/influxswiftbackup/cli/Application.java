@@ -1,6 +1,6 @@
 package io.influxswiftbackup.cli;
 
-import io.influxswiftbackup.app.Failures;
+import io.influxswiftbackup.failure.Failures;
 import io.influxswiftbackup.app.JitPolicy;
 import io.influxswiftbackup.app.JobRuntime;
 import io.influxswiftbackup.app.LogLevels;

@@ -85,7 +85,7 @@ public final class Health {
                     builder.down();
                 }
             } catch (RuntimeException e) {
-                builder.message(io.influxswiftbackup.app.Failures.describe(e)).down();
+                builder.message(io.influxswiftbackup.failure.Failures.describe(e)).down();
             }
         }
     }

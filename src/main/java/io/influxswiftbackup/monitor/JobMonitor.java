@@ -1,6 +1,6 @@
 package io.influxswiftbackup.monitor;
 
-import io.influxswiftbackup.app.Failures;
+import io.influxswiftbackup.failure.Failures;
 import io.influxswiftbackup.config.Settings;
 import io.influxswiftbackup.prune.PruneRun;
 import io.influxswiftbackup.restore.RestoreRun;

@@ -1,10 +1,12 @@
 package io.influxswiftbackup.swift;
 
+import io.influxswiftbackup.failure.TransientFailure;
+
 /**
  * Swift could not be reached, or answered that it is busy or failing (408, 429, 498, 5xx): worth
  * another try, which the routes' error policy makes (routes/errors.yaml).
  */
-public class SwiftUnavailableException extends SwiftException {
+public class SwiftUnavailableException extends TransientFailure {
     public SwiftUnavailableException(String message) {
         super(message);
     }

@@ -1,5 +1,6 @@
 package io.influxswiftbackup.app;
 
+import io.influxswiftbackup.failure.Failures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package io.influxswiftbackup.app;
+package io.influxswiftbackup.failure;
 
 import io.influxswiftbackup.config.ConfigException;
 import io.influxswiftbackup.http.RetryDelay;
