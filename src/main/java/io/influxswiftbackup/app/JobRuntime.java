@@ -58,19 +58,9 @@ public final class JobRuntime implements AutoCloseable {
             }
         });
         main.addOverrideProperty("camel.main.routesIncludePattern", "file:" + routes + "/" + RouteFiles.PATTERN);
-        if (settings.getOptional("swift.ca-file") != null) {
-            main.addOverrideProperty("camel.component.http.sslContextParameters", "#swiftTls");
-            main.addOverrideProperty("camel.component.https.sslContextParameters", "#swiftTls");
-        }
-        int concurrency = settings.getInt("swift.concurrency");
-        for (String pool : new String[] {"swiftTransfers", "swiftSegments"}) {
-            main.addOverrideProperty("camel.threadpool.config[" + pool + "].poolSize", String.valueOf(concurrency));
-            main.addOverrideProperty("camel.threadpool.config[" + pool + "].maxPoolSize", String.valueOf(concurrency));
-        }
-        // One pooled connection for each transfer at once: objects, and each one's segments (plus a listing).
-        String connections = String.valueOf(Math.max(20, concurrency * (concurrency + 1) + 1));
-        main.addOverrideProperty("camel.component.http.connectionsPerRoute", connections);
-        main.addOverrideProperty("camel.component.http.maxTotalConnections", String.valueOf(Math.max(200, 2 * Integer.parseInt(connections))));
+        String concurrency = String.valueOf(settings.getInt("swift.concurrency"));
+        main.addOverrideProperty("camel.threadpool.config[swiftTransfers].poolSize", concurrency);
+        main.addOverrideProperty("camel.threadpool.config[swiftTransfers].maxPoolSize", concurrency);
         // routes/catch-up.yaml runs once at the start of the daemon only.
         main.addOverrideProperty("runtime.daemon", String.valueOf(mode == Mode.DAEMON));
         if (mode == Mode.ONCE) {

@@ -1,19 +1,18 @@
 package io.influxswiftbackup.app;
 
-import io.influxswiftbackup.backup.BackupRun;
+import io.influxswiftbackup.backup.BackupJob;
 import io.influxswiftbackup.catchup.CatchUp;
 import io.influxswiftbackup.catchup.CatchUpOutcomes;
-import io.influxswiftbackup.day.DayManifest;
-import io.influxswiftbackup.day.ManifestLock;
-import io.influxswiftbackup.files.DiskSpace;
 import io.influxswiftbackup.config.ConfigException;
 import io.influxswiftbackup.config.Settings;
 import io.influxswiftbackup.day.Day;
+import io.influxswiftbackup.day.DayStore;
 import io.influxswiftbackup.day.Retention;
 import io.influxswiftbackup.download.Downloads;
-import io.influxswiftbackup.http.RetryDelay;
 import io.influxswiftbackup.dump.DumpRun;
 import io.influxswiftbackup.dump.NextDumpPage;
+import io.influxswiftbackup.failure.RetryAfter;
+import io.influxswiftbackup.files.DiskSpace;
 import io.influxswiftbackup.influx.ExecChecks;
 import io.influxswiftbackup.influx.InfluxChecks;
 import io.influxswiftbackup.monitor.Health;
@@ -23,24 +22,20 @@ import io.influxswiftbackup.restore.IntermediaryDirs;
 import io.influxswiftbackup.restore.RestoreAdvice;
 import io.influxswiftbackup.restore.RestoreRun;
 import io.influxswiftbackup.restore.ShardsOnDisk;
-import io.influxswiftbackup.swift.DownloadCheck;
 import io.influxswiftbackup.swift.LargeObjects;
 import io.influxswiftbackup.swift.SwiftAuth;
-import io.influxswiftbackup.swift.SwiftListing;
-import io.influxswiftbackup.swift.SwiftPaths;
-import io.influxswiftbackup.swift.SwiftReauthentication;
+import io.influxswiftbackup.swift.SwiftClient;
+import io.influxswiftbackup.swift.SwiftHttp;
 import io.influxswiftbackup.swift.TrustedTls;
-import io.influxswiftbackup.swift.UploadCheck;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import javax.net.ssl.SSLContext;
+import org.apache.camel.processor.aggregate.GroupedBodyAggregationStrategy;
 
 /** The Java beans the YAML routes call, built from the settings; the registry names are the routes' refs. */
 public final class Services {
@@ -53,32 +48,27 @@ public final class Services {
 
     public static Map<String, Object> create(Settings settings, Clock clock) {
         Map<String, Object> beans = new LinkedHashMap<>();
-        Path caFile = optionalFile(settings, "swift.ca-file");
-        SSLContext tls = TrustedTls.sslContext(caFile);
-        Duration timeout = Duration.ofMillis(settings.getInt("swift.timeout-ms"));
-        HttpClient http = HttpClient.newBuilder().sslContext(tls)
-                .connectTimeout(Duration.ofMillis(settings.getInt("swift.connect-timeout-ms"))).build();
-        SwiftAuth auth = SwiftLogin.create(settings, http, timeout, Clock.systemUTC());
-        beans.put("swiftAuth", auth);
-        beans.put("swiftPaths", new SwiftPaths(auth));
-        beans.put("swiftListing", new SwiftListing());
-        beans.put("swiftReauthentication", new SwiftReauthentication(auth));
+        int concurrency = positive(settings, "swift.concurrency");
+        SwiftHttp http = new SwiftHttp(TrustedTls.sslContext(optionalFile(settings, "swift.ca-file")),
+                Duration.ofMillis(positive(settings, "swift.connect-timeout-ms")), Duration.ofMillis(positive(settings, "swift.timeout-ms")),
+                // one pooled connection for each transfer at once: objects, and each one's segments (plus a listing)
+                Math.max(20, concurrency * (concurrency + 1) + 1));
+        SwiftAuth auth = SwiftLogin.create(settings, http, Clock.systemUTC());
+        SwiftClient swift = new SwiftClient(auth, http, new LargeObjects(settings.getLong("swift.segment-size")),
+                positive(settings, "swift.listing-page-size"), concurrency, Clock.systemUTC());
+        DayStore days = new DayStore(swift, clock, positive(settings, "manifest.lock-tries"),
+                nonNegative(settings, "manifest.lock-retry-ms"), positive(settings, "manifest.lock-expiry-seconds"));
+        beans.put("swift", swift);
         nonNegative(settings, "retry.max-retries"); // routes/errors.yaml reads it; Camel takes -1 as "forever"
-        beans.put("retryDelay", new RetryDelay(nonNegative(settings, "retry.initial-delay-ms"),
-                nonNegative(settings, "retry.max-delay-ms"), Clock.systemUTC()));
-        LargeObjects largeObjects = new LargeObjects(settings.getLong("swift.segment-size"));
-        beans.put("largeObjects", largeObjects);
-        beans.put("uploadCheck", new UploadCheck(largeObjects));
-        beans.put("swiftTls", TrustedTls.camelParameters(tls));
+        beans.put("retryAfter", new RetryAfter(nonNegative(settings, "retry.initial-delay-ms"),
+                nonNegative(settings, "retry.max-delay-ms")));
+        beans.put("collectBodies", new GroupedBodyAggregationStrategy());
         beans.put("clock", clock);
         String timezone = timezone(settings);
         Path workDir = Path.of(settings.get("work.dir"));
-        beans.put("backupRun", new BackupRun(workDir, timezone, clock, settings.get("backup.format")));
+        beans.put("backupJob", new BackupJob(workDir, timezone, clock, settings.get("backup.format"), swift, days));
         beans.put("diskSpace", new DiskSpace(workDir, Path.of(settings.get("influx.production.datadir")),
                 settings.get("influx.database"), settings.getInt("disk.free-margin-percent")));
-        beans.put("downloadCheck", new DownloadCheck());
-        beans.put("dayManifest", new DayManifest(clock));
-        beans.put("manifestLock", new ManifestLock(settings.getInt("manifest.lock-tries"), settings.getInt("manifest.lock-retry-ms")));
         beans.put("execChecks", new ExecChecks());
         InfluxChecks influxChecks = new InfluxChecks(settings.getInt("restore.start-timeout-ms"));
         beans.put("influxChecks", influxChecks);
@@ -91,16 +81,16 @@ public final class Services {
         beans.put("restoreRun", new RestoreRun(workDir, dumpDir, timezone, clock,
                 settings.get("influx.database"), intermediary, target(settings, "production", "backup-host"),
                 settings.get("influx.intermediary.stop-command"), settings.get("influx.intermediary.start-command"),
-                intermediaryDirs));
+                intermediaryDirs, swift, days));
         beans.put("dumpRun", new DumpRun(dumpDir, timezone, clock, settings.getInt("dump.lag-days"),
                 settings.get("dump.measurements"), settings.get("influx.database"),
                 settings.getOptional("dump.retention-policy"), positive(settings, "dump.page-size"),
-                intermediary.url(), intermediary.authorization()));
+                intermediary.url(), intermediary.authorization(), swift, days));
         beans.put("nextDumpPage", new NextDumpPage(settings.getInt("dump.progress-pages")));
         beans.put("catchUp", new CatchUp(settings, clock));
         beans.put("catchUpOutcomes", new CatchUpOutcomes());
-        beans.put("pruneRun", new PruneRun(Retention.of(settings.getOptional("retention.days")), timezone, clock));
-        beans.put("downloads", new Downloads());
+        beans.put("pruneRun", new PruneRun(Retention.of(settings.getOptional("retention.days")), timezone, clock, swift, days));
+        beans.put("downloads", new Downloads(swift, days));
         beans.put("restoreAdvice", new RestoreAdvice(settings.get("influx.database")));
         JobMonitor monitor = new JobMonitor(settings, clock);
         beans.put(JOB_MONITOR, monitor);

@@ -4,10 +4,10 @@ import io.influxswiftbackup.config.ConfigException;
 import io.influxswiftbackup.config.Settings;
 import io.influxswiftbackup.swift.KeystoneV3Auth;
 import io.influxswiftbackup.swift.SwiftAuth;
+import io.influxswiftbackup.swift.SwiftHttp;
 import io.influxswiftbackup.swift.TempAuth;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -22,12 +22,12 @@ final class SwiftLogin {
     private SwiftLogin() {
     }
 
-    static SwiftAuth create(Settings settings, HttpClient http, Duration timeout, Clock clock) {
+    static SwiftAuth create(Settings settings, SwiftHttp http, Clock clock) {
         long renewBefore = settings.getInt("swift.renew-before-expiry-s");
         if (renewBefore < 0) {
             throw new ConfigException("swift.renew-before-expiry-s must be 0 or more, not " + renewBefore);
         }
-        SwiftAuth.Options options = new SwiftAuth.Options(http, timeout, Duration.ofSeconds(renewBefore), clock);
+        SwiftAuth.Options options = new SwiftAuth.Options(http, Duration.ofSeconds(renewBefore), clock);
         URI authUrl = URI.create(Services.httpUrl(settings, "swift.auth-url"));
         String storageUrl = settings.getOptional("swift.storage-url");
         String version = settings.get("swift.auth-version");

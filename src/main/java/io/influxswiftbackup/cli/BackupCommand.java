@@ -1,7 +1,7 @@
 package io.influxswiftbackup.cli;
 
 import io.influxswiftbackup.app.JobRuntime;
-import io.influxswiftbackup.backup.BackupRun;
+import io.influxswiftbackup.backup.BackupJob;
 import io.influxswiftbackup.day.Day;
 import java.util.HashMap;
 import java.util.Map;
@@ -29,9 +29,9 @@ class BackupCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Map<String, Object> headers = new HashMap<>();
         if (date != null) {
-            headers.put(BackupRun.DATE_HEADER, Day.parse(date).container());
+            headers.put(BackupJob.DATE_HEADER, Day.parse(date).container());
         }
-        headers.put(BackupRun.FORCE_HEADER, force);
+        headers.put(BackupJob.FORCE_HEADER, force);
         try (JobRuntime runtime = app.startCommand()) {
             Exchange result = runtime.run("direct:backup", headers);
             if (result.isFailed()) {

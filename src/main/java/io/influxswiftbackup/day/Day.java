@@ -1,5 +1,6 @@
 package io.influxswiftbackup.day;
 
+import io.influxswiftbackup.swift.LargeObjects;
 import java.time.Clock;
 import java.time.DateTimeException;
 import java.time.LocalDate;
@@ -8,9 +9,12 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 
 /**
- * The runbook's naming rules, in one place: a day D is stored in container {@code D}
+ * Everything of a day is named here, once: a day D is stored in container {@code D}
  * ({@code YYYY-MM-DD}), its shards as {@code D/shards/<file>}, its dumps as
- * {@code D/influxdb/<measurement>_D-00:00:00_<D+1>-00:00:00.json}.
+ * {@code D/influxdb/<measurement>_D-00:00:00_<D+1>-00:00:00.json} (the runbook's names), its
+ * manifest {@code D/manifest.json} and the manifest's lock {@code D/manifest.lock}, its large
+ * objects' segments in {@code D_segments} (as {@code swift upload --use-slo} names them). The
+ * intermediary records the day it holds in {@code <dump.dir>/restored-day}.
  */
 public record Day(LocalDate date) {
 
@@ -50,8 +54,27 @@ public record Day(LocalDate date) {
         return date.format(ISO);
     }
 
+    /** The file in dump.dir that names the day the intermediary holds. */
+    public static final String RESTORED_DAY_FILE = "restored-day";
+
     public String shardsPrefix() {
         return container() + "/shards/";
+    }
+
+    public String dumpsPrefix() {
+        return container() + "/influxdb/";
+    }
+
+    public String manifestObject() {
+        return container() + "/manifest.json";
+    }
+
+    public String manifestLock() {
+        return container() + "/manifest.lock";
+    }
+
+    public String segmentsContainer() {
+        return LargeObjects.segmentContainer(container());
     }
 
     public String shardObject(String fileName) {
@@ -64,7 +87,7 @@ public record Day(LocalDate date) {
     }
 
     public String dumpObject(String measurement) {
-        return container() + "/influxdb/" + dumpFile(measurement);
+        return dumpsPrefix() + dumpFile(measurement);
     }
 
     @Override

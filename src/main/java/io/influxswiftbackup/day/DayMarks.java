@@ -41,7 +41,7 @@ public final class DayMarks {
      * of every {@code X-Container-Meta-In-Progress*} key, in the order of the keys; empty when the
      * day is complete (or there is no container).
      */
-    public static List<String> marks(Map<String, Object> headers) {
+    public static List<String> marks(Map<String, ?> headers) {
         Map<String, String> marks = new TreeMap<>();
         headers.forEach((name, value) -> {
             String key = name.toLowerCase(Locale.ROOT);

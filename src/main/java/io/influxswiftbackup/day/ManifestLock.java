@@ -1,7 +1,8 @@
 package io.influxswiftbackup.day;
 
+import io.influxswiftbackup.swift.ObjectStore;
 import io.influxswiftbackup.swift.SwiftException;
-import org.apache.camel.Exchange;
+import java.nio.charset.StandardCharsets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,52 +14,57 @@ import org.slf4j.LoggerFactory;
  * into the same old manifest, the later one waits and reads the earlier one's. The lock expires by
  * itself ({@code X-Delete-After}), so a run killed while holding it blocks the day only that long.
  */
-public class ManifestLock {
+public final class ManifestLock {
 
-    /** Exchange properties: whether this run holds the lock, how many times it found it taken. */
-    public static final String HELD = "manifestLocked";
-    public static final String ATTEMPTS = "manifestLockAttempts";
+    /** How long to wait between tries; a test's pause need not sleep. */
+    @FunctionalInterface
+    interface Pause {
+        void pause(long millis) throws InterruptedException;
+    }
+
+    /** {@code manifest.lock-tries}, {@code manifest.lock-retry-ms}, {@code manifest.lock-expiry-seconds}. */
+    record Settings(int tries, long retryMillis, int expirySeconds) {
+    }
 
     private static final Logger LOG = LoggerFactory.getLogger(ManifestLock.class);
 
-    private final int tries;
-    private final long retryMillis;
+    private final ObjectStore swift;
+    private final Settings settings;
+    private final Pause pause;
 
-    public ManifestLock(int tries, long retryMillis) {
-        this.tries = tries;
-        this.retryMillis = retryMillis;
+    ManifestLock(ObjectStore swift, Settings settings, Pause pause) {
+        this.swift = swift;
+        this.settings = settings;
+        this.pause = pause;
     }
 
-    public static String objectName(Day day) {
-        return day.container() + "/manifest.lock";
+    /** Takes the day's lock for {@code mark} (the run), waiting while another run holds it, at most the configured tries. */
+    void acquire(Day day, String mark) {
+        byte[] body = mark.getBytes(StandardCharsets.UTF_8);
+        for (int attempt = 1; ; attempt++) {
+            if (swift.createIfAbsent(day.container(), day.manifestLock(), body, settings.expirySeconds())) {
+                return;
+            }
+            if (attempt >= settings.tries()) {
+                throw new SwiftException("cannot write the manifest of day " + day + ": " + day.manifestLock()
+                        + " is held by another run (a backup or dump of the same day writing its manifest) after " + attempt
+                        + " tries " + settings.retryMillis() + " ms apart; a lock left by a killed run expires by itself"
+                        + " (manifest.lock-expiry-seconds)");
+            }
+            if (attempt == 1) {
+                LOG.info("Waiting for {}: another run is writing the manifest of day {} (trying every {} ms, {} tries)",
+                        day.manifestLock(), day, settings.retryMillis(), settings.tries());
+            }
+            try {
+                pause.pause(settings.retryMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SwiftException("interrupted while waiting for " + day.manifestLock());
+            }
+        }
     }
 
-    /** Before the first try: not held, and the PUT's object (the lock) and body (the run's mark). */
-    public void begin(Exchange exchange) {
-        Day day = exchange.getProperty("day", Day.class);
-        exchange.setProperty(HELD, false);
-        exchange.setProperty(ATTEMPTS, 0);
-        exchange.setProperty("objectName", objectName(day));
-    }
-
-    /** After {@code PUT D/manifest.lock} with {@code If-None-Match: *}: 201 taken; 412 held by another run, try again or give up. */
-    public void noteAnswer(Exchange exchange) {
-        Integer status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
-        Day day = exchange.getProperty("day", Day.class);
-        if (status != null && status == 201) {
-            exchange.setProperty(HELD, true);
-            return;
-        }
-        int attempts = exchange.getProperty(ATTEMPTS, 0, Integer.class) + 1;
-        exchange.setProperty(ATTEMPTS, attempts);
-        if (attempts >= tries) {
-            throw new SwiftException("cannot write the manifest of day " + day + ": " + objectName(day)
-                    + " is held by another run (a backup or dump of the same day writing its manifest) after " + attempts
-                    + " tries " + retryMillis + " ms apart; a lock left by a killed run expires by itself (manifest.lock-expiry-seconds)");
-        }
-        if (attempts == 1) {
-            LOG.info("Waiting for {}: another run is writing the manifest of day {} (trying every {} ms, {} tries)",
-                    objectName(day), day, retryMillis, tries);
-        }
+    void release(Day day) {
+        swift.delete(day.container(), day.manifestLock());
     }
 }

@@ -1,11 +1,15 @@
 package io.influxswiftbackup.download;
 
+import io.influxswiftbackup.day.DayCheck;
+import io.influxswiftbackup.day.DayStore;
+import io.influxswiftbackup.day.DayIncompleteException;
+import io.influxswiftbackup.http.FileRange;
+import io.influxswiftbackup.monitor.JobRun;
+import io.influxswiftbackup.swift.SwiftClient;
+import io.influxswiftbackup.swift.SwiftClient.Downloaded;
 import io.influxswiftbackup.day.Day;
 import io.influxswiftbackup.day.DayManifest;
-import io.influxswiftbackup.day.DayMarks;
 import io.influxswiftbackup.day.DaySelection;
-import io.influxswiftbackup.swift.DownloadCheck;
-import io.influxswiftbackup.swift.UploadCheck;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,38 +36,82 @@ public class Downloads {
     public static final String DIR = "downloadDir";
     public static final String FORCE = "downloadForce";
     public static final String DAY = "downloadDay";
-    /** A day's manifest objects by name (null: the day has no manifest); on one object, its manifest entry. */
-    static final String DAY_OBJECTS = "dayManifestObjects";
+    /** On one object of the list, its manifest entry (null: its day has no manifest). */
     static final String EXPECTED = "manifestEntry";
     /** What is downloaded: the manifest kind ({@code dump} or {@code shard}) whose entries the objects are checked against. */
     static final String KIND = "downloadKind";
 
     private static final Logger LOG = LoggerFactory.getLogger(Downloads.class);
 
+    private final SwiftClient swift;
+    private final DayStore days;
+
+    public Downloads(SwiftClient swift, DayStore days) {
+        this.swift = swift;
+        this.days = days;
+    }
+
     /** The outcome of one object. */
     public record Outcome(String object, String action, long bytes, String problem) {
     }
 
-    /** Sets up a download-dumps run from the caller's headers. */
-    public void startDumps(Exchange exchange) throws IOException {
+    /** Sets up a download-dumps run from the caller's headers; the day containers that match, from the account listing. */
+    public List<String> startDumps(Exchange exchange) throws IOException {
         start(exchange);
-        exchange.setProperty("selection", exchange.getMessage().getHeader(SELECTION, DaySelection.class));
+        DaySelection selection = exchange.getMessage().getHeader(SELECTION, DaySelection.class);
         exchange.setProperty("measurement", exchange.getMessage().getHeader(MEASUREMENT, String.class));
         exchange.setProperty("keepLayout", false);
-        exchange.setProperty(KIND, "dump");
+        exchange.setProperty(KIND, DayManifest.DUMP);
         exchange.getMessage().removeHeaders("download*");
+        List<String> selected = selection.select(swift.list(null, null).stream().map(e -> (String) e.get("name")).toList());
+        LOG.info("{} day(s) selected: {}", selected.size(), selected);
+        return selected;
     }
 
     /** Sets up a fetch-shards run: one day's D/shards/, kept as D/shards/<file> under the directory, as swift download does. */
-    public void startShards(Exchange exchange) throws IOException {
+    public String startShards(Exchange exchange) throws IOException {
         start(exchange);
         Day day = Day.parse(exchange.getMessage().getHeader(DAY, String.class));
         exchange.setProperty("day", day);
-        exchange.setProperty("container", day.container());
-        exchange.setProperty("prefix", day.shardsPrefix());
         exchange.setProperty("keepLayout", true);
-        exchange.setProperty(KIND, "shard");
+        exchange.setProperty(KIND, DayManifest.SHARD);
         exchange.getMessage().removeHeaders("download*");
+        return day.container();
+    }
+
+    /**
+     * One day's objects of the run's kind (dump files or shards), added to the download list. The day's
+     * marks and manifest first: a day in progress is refused (unless --force); the objects of a day
+     * with a manifest are checked against its entries of their kind.
+     */
+    public void collectDay(Exchange exchange, String container, @ExchangeProperty("force") boolean force,
+                           @ExchangeProperty(KIND) String kind, @ExchangeProperty("measurement") String measurement) {
+        Day day = Day.parse(container);
+        DayCheck check;
+        try {
+            check = days.check(day, kind, force, "download");
+        } catch (DayIncompleteException e) {
+            LOG.error("{}", e.getMessage());
+            outcomes(exchange).add(new Outcome(container, "refused", 0, e.getMessage()));
+            return;
+        }
+        String prefix = DayManifest.SHARD.equals(kind) ? day.shardsPrefix() : day.dumpsPrefix();
+        collect(exchange, swift.list(container, prefix), container, prefix, measurement, check.expected());
+    }
+
+    /** Downloads one object of the list, when {@link #prepare} says so, verified; then checked against its manifest entry. */
+    public void download(Exchange exchange, @ExchangeProperty("targetFile") String targetFile) throws IOException {
+        prepare(exchange, exchange.getProperty("targetDir", String.class), exchange.getProperty("keepLayout", Boolean.class),
+                exchange.getProperty("force", Boolean.class));
+        if (!"download".equals(exchange.getProperty("action"))) {
+            return;
+        }
+        Path target = Path.of(exchange.getProperty("targetFile", String.class));
+        Downloaded downloaded = swift.download(exchange.getProperty("container", String.class),
+                exchange.getProperty("objectName", String.class), target);
+        JobRun.noteDownloaded(exchange, downloaded);
+        downloaded(exchange, exchange.getProperty("objectName", String.class), downloaded.bytes(), downloaded.sha256(),
+                exchange.getProperty(EXPECTED, DayManifest.Entry.class), target.toString());
     }
 
     private void start(Exchange exchange) throws IOException {
@@ -76,61 +124,15 @@ public class Downloads {
         exchange.setProperty("startNanos", System.nanoTime());
     }
 
-    /** From the account listing: the day containers the selection names. */
-    public List<String> selectDays(List<Map<String, Object>> accountListing, @ExchangeProperty("selection") DaySelection selection) {
-        List<String> days = selection.select(accountListing.stream().map(e -> (String) e.get("name")).toList());
-        LOG.info("{} day(s) selected: {}", days.size(), days);
-        return days;
-    }
-
-    /**
-     * Before a day's objects of the run's kind (dump files or shards) are listed (properties dayMarks
-     * and previousManifest read): a day that carries any in-progress mark is refused, named with its
-     * marks, unless --force; a day without manifest (the runbook's scripts) is downloaded with a
-     * warning; otherwise its manifest's entries of that kind become property {@value #DAY_OBJECTS},
-     * which every object is checked against.
-     */
-    public void checkDay(Exchange exchange, @ExchangeProperty("container") String container,
-                         @ExchangeProperty(DayManifest.DAY_MARKS) List<String> marks, @ExchangeProperty("force") boolean force,
-                         @ExchangeProperty(DayManifest.PREVIOUS) String manifest, @ExchangeProperty(KIND) String kind)
-            throws IOException {
-        String objects = "shard".equals(kind) ? "shards" : "dump files";
-        exchange.setProperty("dayRefused", false);
-        exchange.setProperty(DAY_OBJECTS, null);
-        boolean marked = marks != null && !marks.isEmpty();
-        if (marked && !force) {
-            exchange.setProperty("dayRefused", true);
-            String problem = "day " + container + " is incomplete: still marked in progress (" + DayMarks.describe(marks)
-                    + "); its " + objects + " are not downloaded (use --force to download them anyway)";
-            LOG.error("{}", problem);
-            outcomes(exchange).add(new Outcome(container, "refused", 0, problem));
-            return;
-        }
-        if (marked) {
-            LOG.warn("Day {} is incomplete (marked in progress: {}); --force given, downloading what is there",
-                    container, DayMarks.describe(marks));
-        }
-        if (manifest == null) {
-            LOG.warn("Day {} has no manifest ({}/manifest.json missing: made by the runbook's scripts?);"
-                    + " its {} are verified against Swift's checksums only", container, container, objects);
-            return;
-        }
-        Map<String, DayManifest.Entry> expected = new java.util.HashMap<>();
-        DayManifest.entries(manifest).stream().filter(entry -> kind.equals(entry.kind()))
-                .forEach(entry -> expected.put(entry.name(), entry));
-        exchange.setProperty(DAY_OBJECTS, expected);
-    }
-
     /**
      * Adds a day's listed objects (of the wanted measurement, if one was given) to the download list;
      * when the day has a manifest ({@value #DAY_OBJECTS}), with the entry each must match, and an
      * object it does not list, or one it lists that Swift does not hold, is refused.
      */
     @SuppressWarnings("unchecked")
-    public void collect(Exchange exchange, List<Map<String, Object>> listing, @ExchangeProperty("container") String container,
-                        @ExchangeProperty("prefix") String prefix, @ExchangeProperty("measurement") String measurement) {
+    private void collect(Exchange exchange, List<Map<String, Object>> listing, String container, String prefix, String measurement,
+                         Map<String, DayManifest.Entry> expected) {
         List<Map<String, Object>> objects = exchange.getProperty("objects", List.class);
-        Map<String, DayManifest.Entry> expected = exchange.getProperty(DAY_OBJECTS, Map.class);
         Set<String> listed = new HashSet<>();
         for (Map<String, Object> entry : listing) {
             String name = (String) entry.get("name");
@@ -177,8 +179,7 @@ public class Downloads {
      * or a different file there without --force).
      */
     @SuppressWarnings("unchecked")
-    public void prepare(Exchange exchange, @ExchangeProperty("targetDir") String targetDir,
-                        @ExchangeProperty("keepLayout") boolean keepLayout, @ExchangeProperty("force") boolean force)
+    void prepare(Exchange exchange, String targetDir, boolean keepLayout, boolean force)
             throws IOException {
         Map<String, Object> object = exchange.getMessage().getBody(Map.class);
         String name = (String) object.get("name");
@@ -208,7 +209,7 @@ public class Downloads {
         }
         if (Files.exists(target)) {
             String hash = (String) object.get("hash");
-            if (Files.size(target) == bytes && hash != null && hash.equalsIgnoreCase(UploadCheck.md5(target.toFile()))) {
+            if (Files.size(target) == bytes && hash != null && hash.equalsIgnoreCase(FileRange.md5(target))) {
                 exchange.setProperty("action", "skip");
                 LOG.info("Skipped {}: {} is already the same file", name, target);
                 outcomes(exchange).add(new Outcome(name, "skipped", 0, null));
@@ -274,11 +275,8 @@ public class Downloads {
     }
 
     /** After a verified download: record it; one whose size or SHA-256 is not its manifest entry's is deleted and failed. */
-    public void downloaded(Exchange exchange, @ExchangeProperty("objectName") String name,
-                           @ExchangeProperty("downloadedBytes") Long bytes,
-                           @ExchangeProperty(DownloadCheck.DOWNLOADED_SHA256) String sha256,
-                           @ExchangeProperty(EXPECTED) DayManifest.Entry expected,
-                           @ExchangeProperty("targetFile") String targetFile) throws IOException {
+    private void downloaded(Exchange exchange, String name, long bytes, String sha256, DayManifest.Entry expected,
+                            String targetFile) throws IOException {
         String mismatch = DayManifest.downloadMismatch(expected, bytes, sha256);
         if (mismatch != null) {
             Files.deleteIfExists(Path.of(targetFile));
@@ -287,7 +285,7 @@ public class Downloads {
             outcomes(exchange).add(new Outcome(name, "failed", 0, problem));
             return;
         }
-        outcomes(exchange).add(new Outcome(name, "downloaded", bytes == null ? 0 : bytes, null));
+        outcomes(exchange).add(new Outcome(name, "downloaded", bytes, null));
     }
 
     /** A download that failed (the file under its final name is not touched). */

@@ -1,5 +1,10 @@
 package io.influxswiftbackup.dump;
 
+import io.influxswiftbackup.day.DayManifest;
+import io.influxswiftbackup.day.DayStore;
+import io.influxswiftbackup.day.DayWrite;
+import io.influxswiftbackup.swift.SwiftClient;
+import io.influxswiftbackup.swift.SwiftClient.StoredObject;
 import io.influxswiftbackup.day.Day;
 import io.influxswiftbackup.monitor.JobRun;
 import io.influxswiftbackup.influx.InfluxChecks;
@@ -36,6 +41,8 @@ public class DumpRun {
     public static final String FORCE_HEADER = "dumpForce";
 
     private static final Logger LOG = LoggerFactory.getLogger(DumpRun.class);
+    /** Exchange property: the run's writing into the day ({@link DayWrite}). */
+    static final String DAY_WRITE = "dayWrite";
 
     private final Path dumpDir;
     private final String timezone;
@@ -47,9 +54,14 @@ public class DumpRun {
     private final int pageSize;
     private final String influxUrl;
     private final String influxAuthorization;
+    private final SwiftClient swift;
+    private final DayStore days;
 
     public DumpRun(Path dumpDir, String timezone, Clock clock, int lagDays, String measurements, String database,
-                   String retentionPolicy, int pageSize, String influxUrl, String influxAuthorization) {
+                   String retentionPolicy, int pageSize, String influxUrl, String influxAuthorization,
+                   SwiftClient swift, DayStore days) {
+        this.swift = swift;
+        this.days = days;
         this.influxUrl = influxUrl;
         this.influxAuthorization = influxAuthorization;
         this.dumpDir = dumpDir;
@@ -95,24 +107,48 @@ public class DumpRun {
         exchange.setProperty("influxUrl", influxUrl);
         exchange.setProperty("influxAuthorization", influxAuthorization);
         exchange.setProperty("container", day.container());
-        exchange.setProperty("prefix", day.container() + "/influxdb/");
         exchange.setProperty("force", force);
         exchange.setProperty("from", day.date().atStartOfDay(zone).toInstant());
         exchange.setProperty("to", day.date().plusDays(1).atStartOfDay(zone).toInstant());
         exchange.setProperty("failures", Collections.synchronizedList(new ArrayList<String>()));
         exchange.setProperty("dumped", Collections.synchronizedList(new ArrayList<String>()));
         requireRestoreCovering(day, force);
+        exchange.setProperty(DAY_WRITE, days.begin(day, "dump"));
+        Set<String> existing = new HashSet<>();
+        swift.list(day.container(), day.dumpsPrefix()).forEach(entry -> existing.add(String.valueOf(entry.get("name"))));
+        exchange.setProperty("existing", existing);
         return names;
+    }
+
+    /**
+     * Uploads the measurement's file as {@code D/influxdb/<file>}, verified; the day is marked in
+     * progress (the dump's own mark) until the dump has merged its files into the day's manifest.
+     */
+    public void upload(Exchange exchange, @ExchangeProperty(DAY_WRITE) DayWrite write,
+                       @ExchangeProperty("localFile") java.io.File file, @ExchangeProperty("records") long records) {
+        Day day = write.day();
+        swift.ensureContainer(day.container());
+        days.mark(write);
+        StoredObject stored = swift.upload(day.container(), day.dumpsPrefix() + file.getName(), file.toPath(), null);
+        write.add(new DayManifest.Entry(stored.name(), stored.bytes(), stored.md5(), stored.sha256(), DayManifest.DUMP, records));
+        JobRun.noteStored(exchange, stored);
+    }
+
+    /** The files uploaded replace their entries in the day's manifest; then the dump's mark goes (another job's stays). */
+    public void commit(@ExchangeProperty(DAY_WRITE) DayWrite write) {
+        if (!write.isEmpty()) {
+            days.commit(write);
+        }
     }
 
     /** The day the intermediary holds, as the last restore into it wrote it in {@code <dump.dir>/restored-day}; null if none. */
     public static String restoredDay(Path dumpDir) throws IOException {
-        Path file = dumpDir.resolve("restored-day");
+        Path file = dumpDir.resolve(Day.RESTORED_DAY_FILE);
         return Files.isRegularFile(file) ? Files.readString(file, StandardCharsets.UTF_8).strip() : null;
     }
 
     private void requireRestoreCovering(Day day, boolean force) throws IOException {
-        Path file = dumpDir.resolve("restored-day");
+        Path file = dumpDir.resolve(Day.RESTORED_DAY_FILE);
         String restored = restoredDay(dumpDir);
         if (restored == null || restored.compareTo(day.container()) < 0) {
             String why = "the intermediary holds " + (restored == null ? "no restore (" + file + " is missing)"
@@ -125,13 +161,6 @@ public class DumpRun {
             LOG.warn("The intermediary holds the backup made on {} itself, before the day ended: the dump of {} lacks"
                     + " the records written after that backup (dump.lag-days=2 dumps only complete days)", day, day);
         }
-    }
-
-    /** The objects already under D/influxdb/ (from the listing in the body). */
-    public void noteExisting(Exchange exchange, List<Map<String, Object>> listing) {
-        Set<String> names = new HashSet<>();
-        listing.forEach(entry -> names.add(String.valueOf(entry.get("name"))));
-        exchange.setProperty("existing", names);
     }
 
     /** The measurement's file and object names; whether it is already in Swift and kept. */

@@ -1,10 +1,6 @@
 package io.influxswiftbackup.failure;
 
 import io.influxswiftbackup.config.ConfigException;
-import io.influxswiftbackup.http.RetryDelay;
-import java.net.ConnectException;
-import java.net.SocketTimeoutException;
-import org.apache.camel.http.base.HttpOperationFailedException;
 
 /** Turns a failure into the one line an operator reads, and the exit status. */
 public final class Failures {
@@ -17,19 +13,9 @@ public final class Failures {
     private Failures() {
     }
 
+    /** The tool's own message (it names the service, its host and what happened), or the root cause's. */
     public static String describe(Throwable failure) {
         Throwable known = find(failure);
-        if (known instanceof HttpOperationFailedException http) {
-            String id = RetryDelay.transactionId(http.getResponseHeaders());
-            return "Swift answered " + http.getStatusCode() + " " + nullToEmpty(http.getStatusText())
-                    + " for " + http.getUri() + (id == null ? "" : " (" + id + ")");
-        }
-        if (known instanceof ConnectException) {
-            return "connection refused: " + known.getMessage();
-        }
-        if (known instanceof SocketTimeoutException) {
-            return "no answer in time: " + known.getMessage();
-        }
         if (known != null) {
             return known.getMessage();
         }
@@ -49,15 +35,10 @@ public final class Failures {
 
     private static Throwable find(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t.getClass().getName().startsWith("io.influxswiftbackup.") || t instanceof HttpOperationFailedException || t instanceof ConnectException
-                    || t instanceof SocketTimeoutException || t instanceof IllegalArgumentException) {
+            if (t.getClass().getName().startsWith("io.influxswiftbackup.") || t instanceof IllegalArgumentException) {
                 return t;
             }
         }
         return null;
-    }
-
-    private static String nullToEmpty(String text) {
-        return text == null ? "" : text;
     }
 }

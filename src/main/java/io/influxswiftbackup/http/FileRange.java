@@ -144,6 +144,11 @@ public final class FileRange extends AbstractHttpEntity {
         return file + " [" + offset + ", " + (offset + length) + ")";
     }
 
+    /** The MD5 of a whole local file, in hex. */
+    public static String md5(Path file) throws IOException {
+        return new FileRange(file, 0, java.nio.file.Files.size(file), false).readChecksums().md5();
+    }
+
     public static MessageDigest digest(String algorithm) {
         try {
             return MessageDigest.getInstance(algorithm);

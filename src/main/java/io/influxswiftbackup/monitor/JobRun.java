@@ -1,5 +1,9 @@
 package io.influxswiftbackup.monitor;
 
+import io.influxswiftbackup.swift.SwiftClient.Downloaded;
+import io.influxswiftbackup.swift.SwiftClient.StoredObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import io.influxswiftbackup.day.Day;
 import java.time.Instant;
 import java.util.Collections;
@@ -17,6 +21,8 @@ import org.slf4j.MDC;
  * copies a split makes share it, so it is thread-safe.
  */
 public final class JobRun {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JobRun.class);
 
     public static final String PROPERTY = "jobRun";
     /** MDC keys of every log line of a job (camel.main.mdcLoggingKeysPattern carries them). */
@@ -52,6 +58,25 @@ public final class JobRun {
             run.files.incrementAndGet();
             run.bytes.addAndGet(size);
         });
+    }
+
+    /** An object verified in Swift: counted, and one line with its rate and the run's progress. */
+    public static void noteStored(Exchange exchange, StoredObject stored) {
+        noteFile(exchange, stored.bytes());
+        String progress = of(exchange).map(run -> "; so far " + run.moved()).orElse("");
+        if (stored.reused()) {
+            LOG.debug("Verified {} in container {}: already there{}", stored.name(), stored.container(), progress);
+        } else {
+            LOG.info("Verified {} in container {}: {} bytes at {}, MD5 {}{}", stored.name(), stored.container(), stored.bytes(),
+                    Rates.perSecond(stored.bytes(), stored.nanos()), stored.md5(), progress);
+        }
+    }
+
+    /** An object downloaded and verified: counted, and one line with its rate and the run's progress. */
+    public static void noteDownloaded(Exchange exchange, Downloaded downloaded) {
+        noteFile(exchange, downloaded.bytes());
+        LOG.info("Downloaded {}: {} bytes at {}, verified{}", downloaded.name(), downloaded.bytes(),
+                Rates.perSecond(downloaded.bytes(), downloaded.nanos()), of(exchange).map(run -> "; so far " + run.moved()).orElse(""));
     }
 
     /** A measurement's records, dumped. */

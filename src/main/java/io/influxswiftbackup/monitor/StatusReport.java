@@ -5,6 +5,7 @@ import io.influxswiftbackup.config.Settings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import io.influxswiftbackup.day.Day;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,7 +42,7 @@ public final class StatusReport {
         report.missedBackups(workDir);
         report.retention(settings.getOptional("retention.days"));
         report.swift(swift);
-        report.restoredDay(Path.of(settings.get("dump.dir")).resolve("restored-day"));
+        report.restoredDay(Path.of(settings.get("dump.dir")).resolve(Day.RESTORED_DAY_FILE));
         return report;
     }
 

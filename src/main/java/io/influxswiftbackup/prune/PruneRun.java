@@ -1,7 +1,8 @@
 package io.influxswiftbackup.prune;
 
+import io.influxswiftbackup.day.DayStore;
+import io.influxswiftbackup.swift.ObjectStore;
 import io.influxswiftbackup.day.Day;
-import io.influxswiftbackup.day.DayManifest;
 import io.influxswiftbackup.day.DayMarks;
 import io.influxswiftbackup.day.Retention;
 import io.influxswiftbackup.monitor.JobRun;
@@ -10,7 +11,6 @@ import java.time.Clock;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +32,6 @@ public class PruneRun {
     public static final String DRY_RUN_HEADER = "pruneDryRun";
     /** Exchange properties. */
     public static final String RETENTION_OFF = "retentionOff";
-    static final String CANDIDATES = "completeCandidates";
     static final String NEWEST_COMPLETE = "newestComplete";
     static final String PLAN = "prunePlan";
     static final String PRUNED_DAY = "prunedDay";
@@ -43,11 +43,15 @@ public class PruneRun {
     private final Retention retention;
     private final String timezone;
     private final Clock clock;
+    private final ObjectStore swift;
+    private final DayStore days;
 
-    public PruneRun(Retention retention, String timezone, Clock clock) {
+    public PruneRun(Retention retention, String timezone, Clock clock, ObjectStore swift, DayStore days) {
         this.retention = retention;
         this.timezone = timezone;
         this.clock = clock;
+        this.swift = swift;
+        this.days = days;
     }
 
     /** What one run found and did; shared by the copies the route's splits make. */
@@ -89,83 +93,54 @@ public class PruneRun {
         exchange.getMessage().removeHeaders("prune*");
         exchange.setProperty("dryRun", dryRun);
         exchange.setProperty(RETENTION_OFF, retention == null);
-        exchange.removeProperty("container");
         if (retention == null) {
             exchange.getMessage().setBody(OFF);
         }
     }
 
     /**
-     * After the account's listing (the body): the days in it, newest first, are the candidates for the
-     * newest complete day; property {@code container} names the first to look at (null: none).
+     * What goes: every container of the account ('swift list'); the newest complete day, newest first
+     * the first day without any in-progress mark that holds shards ('swift stat D', 'swift list D -p
+     * D/shards/'), which stays whatever its age; then each old day's container and segments container,
+     * listed ('swift list D', 'swift list D_segments').
      */
-    public void noteContainers(Exchange exchange, List<Map<String, Object>> listing) {
+    public void plan(Exchange exchange) {
         Set<String> names = new LinkedHashSet<>();
-        listing.forEach(entry -> names.add(String.valueOf(entry.get("name"))));
+        swift.list(null, null).forEach(entry -> names.add(String.valueOf(entry.get("name"))));
         LocalDate today = Day.today(clock, timezone).date();
-        exchange.setProperty(PLAN, new Plan(today, names));
-        exchange.setProperty(CANDIDATES, Retention.newestFirst(names).iterator());
-        exchange.removeProperty(NEWEST_COMPLETE);
+        Plan plan = new Plan(today, names);
+        exchange.setProperty(PLAN, plan);
         LOG.info("retention.days = {}: today is {} ({}), days before {} go; {} containers in the account",
                 retention.days(), today, timezone, retention.oldestKept(today), names.size());
-        next(exchange);
-    }
-
-    /**
-     * After the day's in-progress marks (property dayMarks) and one name of its D/shards/ (the body):
-     * a day without any mark that holds shards is complete (a runbook day without manifest too), and
-     * the search ends; otherwise the next older day is looked at.
-     */
-    @SuppressWarnings("unchecked")
-    public void noteChecked(Exchange exchange, List<Map<String, Object>> shardsPage) {
-        Day day = Day.parse(exchange.getProperty("container", String.class));
-        List<String> marks = exchange.getProperty(DayManifest.DAY_MARKS, List.of(), List.class);
-        if (marks.isEmpty() && !shardsPage.isEmpty()) {
-            exchange.setProperty(NEWEST_COMPLETE, day);
-            exchange.removeProperty("container");
-            LOG.info("The newest complete day is {}: it stays, whatever its age", day);
-            return;
-        }
-        LOG.info("Day {} is not complete ({}): looking at the day before", day,
-                marks.isEmpty() ? "no shards" : "marked in progress: " + DayMarks.describe(marks));
-        next(exchange);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static void next(Exchange exchange) {
-        Iterator<Day> candidates = exchange.getProperty(CANDIDATES, Iterator.class);
-        if (candidates.hasNext()) {
-            exchange.setProperty("container", candidates.next().container());
-        } else {
-            exchange.removeProperty("container");
-        }
-    }
-
-    /** The old days (all but the newest complete one); the body becomes the names of their containers, to list. */
-    public List<String> choose(Exchange exchange) {
-        Plan plan = exchange.getProperty(PLAN, Plan.class);
-        Day newestComplete = exchange.getProperty(NEWEST_COMPLETE, Day.class);
+        Day newestComplete = newestComplete(Retention.newestFirst(names));
+        exchange.setProperty(NEWEST_COMPLETE, newestComplete);
         if (newestComplete == null) {
             LOG.warn("No day in Swift is complete (each is marked in progress or holds no shards)");
         }
-        List<String> toList = new ArrayList<>();
         for (Day day : retention.toPrune(plan.containers, plan.today, newestComplete)) {
-            plan.days.put(day, new PrunedDay(day));
-            for (String container : List.of(day.container(), day.container() + Retention.SEGMENTS_SUFFIX)) {
+            PrunedDay pruned = new PrunedDay(day);
+            plan.days.put(day, pruned);
+            for (String container : List.of(day.container(), day.segmentsContainer())) {
                 if (plan.containers.contains(container)) {
-                    toList.add(container);
+                    pruned.listed(container, swift.list(container, null));
                 }
             }
         }
-        exchange.removeProperty("prefix");
-        return toList;
     }
 
-    /** After the listing of one of an old day's containers (the body). */
-    public void noteListing(Exchange exchange, List<Map<String, Object>> listing) {
-        String container = exchange.getProperty("container", String.class);
-        Plan plan = exchange.getProperty(PLAN, Plan.class);
-        plan.days.get(Retention.dayOf(container)).listed(container, listing);
+    /** A day without any mark that holds shards is complete (a runbook day without manifest too). */
+    private Day newestComplete(List<Day> newestFirst) {
+        for (Day day : newestFirst) {
+            List<String> marks = days.marks(day);
+            boolean hasShards = !swift.list(day.container(), day.shardsPrefix()).isEmpty();
+            if (marks.isEmpty() && hasShards) {
+                LOG.info("The newest complete day is {}: it stays, whatever its age", day);
+                return day;
+            }
+            LOG.info("Day {} is not complete ({}): looking at the day before", day,
+                    marks.isEmpty() ? "no shards" : "marked in progress: " + DayMarks.describe(marks));
+        }
+        return null;
     }
 
     /** Logs what will go, day by day, before anything is deleted; the body becomes the same lines. */
@@ -186,21 +161,26 @@ public class PruneRun {
         return String.join("\n", lines) + "\n";
     }
 
-    /** Before a day's deletes (the body is what it holds): that goes to property {@value #PRUNED_DAY}, its name to the log lines. */
-    public void beginDay(Exchange exchange, PrunedDay pruned) {
+    /**
+     * Before a day's deletes (the body is what it holds): that goes to property {@value #PRUNED_DAY},
+     * its name to the log lines, and the day is marked in progress (a day pruned halfway is visibly
+     * incomplete); the body becomes its objects and segments.
+     */
+    public List<PrunedDay.Entry> beginDay(Exchange exchange, PrunedDay pruned) {
         Day day = pruned.day();
         JobRun.noteDay(exchange, day);
         exchange.setProperty(PRUNED_DAY, pruned);
-        exchange.setProperty("day", day);
-        exchange.setProperty("container", day.container());
         LOG.info("Pruning day {}", pruned.describe());
+        if (pruned.hasContainer()) {
+            days.mark(days.begin(day, "prune"));
+        }
+        return pruned.entriesToDelete();
     }
 
-    /** An object or segment (property pruneEntry) is deleted (or was gone already); progress every few hundred. */
-    public void noteDeleted(Exchange exchange) {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> entry = exchange.getProperty("pruneEntry", Map.class);
-        long bytes = PrunedDay.storedBytes(entry);
+    /** Deletes an object or segment ('swift delete'; gone already is fine); progress every few hundred. */
+    public void delete(Exchange exchange, PrunedDay.Entry entry) {
+        swift.delete(entry.container(), entry.name());
+        long bytes = PrunedDay.storedBytes(entry.listed());
         JobRun.noteFile(exchange, bytes);
         Plan plan = exchange.getProperty(PLAN, Plan.class);
         plan.deletedBytes.addAndGet(bytes);
@@ -210,15 +190,17 @@ public class PruneRun {
         }
     }
 
-    /** After DELETE of an emptied container (property containerStatus): a 409 means something was added meanwhile; it stays. */
-    public void noteContainerDeleted(Exchange exchange) {
-        String container = exchange.getProperty("container", String.class);
-        int status = exchange.getProperty("containerStatus", Integer.class);
-        if (status == 409) {
-            exchange.getProperty(PLAN, Plan.class).left.add(container);
-            LOG.warn("Container {} is not empty (409): something was added to it meanwhile; it stays, with what it holds,"
-                    + " until the next prune", container);
+    /** Deletes the day's emptied containers; a 409 means something was added meanwhile: it stays. */
+    public void deleteContainers(Exchange exchange, @ExchangeProperty(PRUNED_DAY) PrunedDay pruned) {
+        Plan plan = exchange.getProperty(PLAN, Plan.class);
+        for (String container : pruned.containers()) {
+            if (swift.deleteContainer(container) == 409) {
+                plan.left.add(container);
+                LOG.warn("Container {} is not empty (409): something was added to it meanwhile; it stays, with what it holds,"
+                        + " until the next prune", container);
+            }
         }
+        LOG.info("Pruned day {}; so far {}", pruned.day(), plan.progress());
     }
 
     /** The outcome, logged and as the body. */

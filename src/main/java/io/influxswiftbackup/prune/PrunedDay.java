@@ -32,7 +32,7 @@ public final class PrunedDay {
     }
 
     public String segmentsContainer() {
-        return day.container() + Retention.SEGMENTS_SUFFIX;
+        return day.segmentsContainer();
     }
 
     public boolean hasContainer() {
@@ -62,12 +62,19 @@ public final class PrunedDay {
         }
     }
 
-    public List<Map<String, Object>> objects() {
-        return objects;
+    /** One listed object or segment, in its container. */
+    public record Entry(String container, Map<String, Object> listed) {
+        public String name() {
+            return String.valueOf(listed.get("name"));
+        }
     }
 
-    public List<Map<String, Object>> segments() {
-        return segments;
+    /** Every object, then every segment, to delete. */
+    public List<Entry> entriesToDelete() {
+        List<Entry> all = new ArrayList<>();
+        objects.forEach(object -> all.add(new Entry(container(), object)));
+        segments.forEach(segment -> all.add(new Entry(segmentsContainer(), segment)));
+        return all;
     }
 
     /**

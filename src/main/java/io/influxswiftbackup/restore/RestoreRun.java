@@ -1,5 +1,10 @@
 package io.influxswiftbackup.restore;
 
+import io.influxswiftbackup.day.DayCheck;
+import io.influxswiftbackup.day.DayManifest;
+import io.influxswiftbackup.day.DayStore;
+import io.influxswiftbackup.swift.SwiftClient;
+import io.influxswiftbackup.swift.SwiftClient.Downloaded;
 import io.influxswiftbackup.day.Day;
 import io.influxswiftbackup.monitor.JobRun;
 import io.influxswiftbackup.files.LocalFiles;
@@ -33,6 +38,8 @@ public class RestoreRun {
     public static final String DRY_RUN_HEADER = "restoreDryRun";
 
     private static final Logger LOG = LoggerFactory.getLogger(RestoreRun.class);
+    /** Exchange property: the day as checked before the downloads ({@link DayCheck}). */
+    static final String DAY_CHECK = "dayCheck";
 
     /** Where a restore goes, and how to reach that InfluxDB. */
     public record Target(String name, String url, String rpcHost, String authorization, String dataDir) {
@@ -48,10 +55,14 @@ public class RestoreRun {
     private final String stopCommand;
     private final String startCommand;
     private final IntermediaryDirs intermediaryDirs;
+    private final SwiftClient swift;
+    private final DayStore days;
 
     public RestoreRun(Path workDir, Path dumpDir, String timezone, Clock clock, String database,
                       Target intermediary, Target production, String stopCommand, String startCommand,
-                      IntermediaryDirs intermediaryDirs) {
+                      IntermediaryDirs intermediaryDirs, SwiftClient swift, DayStore days) {
+        this.swift = swift;
+        this.days = days;
         this.intermediaryDirs = intermediaryDirs;
         this.stopCommand = stopCommand;
         this.startCommand = startCommand;
@@ -102,8 +113,30 @@ public class RestoreRun {
         in.removeHeaders("restore*");
     }
 
+    /**
+     * The day must be complete (no job's in-progress mark, unless --force) and its shards in Swift
+     * must match its manifest when it has one (a day made by the runbook's scripts has none: a
+     * warning). The body becomes the names of the objects to download.
+     */
+    public List<String> checkDay(Exchange exchange, @ExchangeProperty("day") Day day, @ExchangeProperty("force") boolean force) {
+        DayCheck check = days.check(day, DayManifest.SHARD, force, "restore");
+        List<Map<String, Object>> listing = swift.list(day.container(), day.shardsPrefix());
+        check.requireListingMatches(listing);
+        exchange.setProperty(DAY_CHECK, check);
+        return plan(listing, exchange);
+    }
+
+    /** Downloads one object of the day into the run's directory, verified (size and MD5; size and SHA-256 against the day's manifest). */
+    public void download(Exchange exchange, String name, @ExchangeProperty(DAY_CHECK) DayCheck check,
+                         @ExchangeProperty("downloadDir") String downloadDir) {
+        Downloaded downloaded = swift.download(check.day().container(), name,
+                Path.of(downloadDir).resolve(name.substring(name.lastIndexOf('/') + 1)));
+        check.requireDownloadMatches(name, downloaded.bytes(), downloaded.sha256());
+        JobRun.noteDownloaded(exchange, downloaded);
+    }
+
     /** From the day's listing: the object names to download, and the backup format they are in. */
-    public List<String> plan(List<Map<String, Object>> listing, Exchange exchange) {
+    List<String> plan(List<Map<String, Object>> listing, Exchange exchange) {
         Day day = exchange.getProperty("day", Day.class);
         if (listing.isEmpty()) {
             throw new RestoreException("no backup for day " + day + ": container " + day.container()
@@ -126,12 +159,6 @@ public class RestoreRun {
         exchange.setProperty("objectCount", names.size());
         exchange.setProperty("objectBytes", bytes);
         return names;
-    }
-
-    /** Where an object of the day is downloaded: its file name inside this run's directory. */
-    public String localFile(@ExchangeProperty("downloadDir") String downloadDir,
-                            @ExchangeProperty("objectName") String objectName) {
-        return Path.of(downloadDir).resolve(objectName.substring(objectName.lastIndexOf('/') + 1)).toString();
     }
 
     /** The legacy shard archives among the downloads (everything but meta.00). */
@@ -214,7 +241,7 @@ public class RestoreRun {
                 steps.add("start it: " + startCommand + "; wait until " + exchange.getProperty("influxUrl") + " answers");
             }
             steps.add("check that database " + database + " exists and holds data");
-            steps.add("delete the *.previous directories; write " + day + " into " + dumpDir.resolve("restored-day"));
+            steps.add("delete the *.previous directories; write " + day + " into " + dumpDir.resolve(Day.RESTORED_DAY_FILE));
         } else {
             steps.add("check production database " + exchange.getProperty("database") + " at " + exchange.getProperty("influxUrl")
                     + ": missing or empty, or --newdb, or --force (drops it)");
@@ -233,8 +260,8 @@ public class RestoreRun {
     /** For the dump job: the day the intermediary now holds. */
     public void recordRestoredDay(@ExchangeProperty("day") Day day) throws IOException {
         Files.createDirectories(dumpDir);
-        Path file = dumpDir.resolve("restored-day");
-        Path tmp = dumpDir.resolve("restored-day.tmp");
+        Path file = dumpDir.resolve(Day.RESTORED_DAY_FILE);
+        Path tmp = dumpDir.resolve(Day.RESTORED_DAY_FILE + ".tmp");
         Files.writeString(tmp, day.container() + "\n", StandardCharsets.UTF_8);
         Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }

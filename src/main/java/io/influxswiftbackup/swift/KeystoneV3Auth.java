@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -52,10 +52,10 @@ public class KeystoneV3Auth extends SwiftAuth {
 
     @Override
     protected Session login(Instant requested) {
-        HttpResponse<byte[]> response = send(HttpRequest.newBuilder(tokensUrl)
-                .header("Content-Type", "application/json").header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(requestBody())), HttpResponse.BodyHandlers.ofByteArray(), "Keystone");
-        int status = response.statusCode();
+        SwiftHttp.Answer response = send(ClassicRequestBuilder.post(tokensUrl)
+                .addHeader("Accept", "application/json")
+                .setEntity(requestBody(), ContentType.APPLICATION_JSON).build(), "Keystone");
+        int status = response.status();
         if (status == 401 || status == 403) {
             throw failure("refused user '" + credentials.username() + "' (" + status + "): check swift.username, swift.password,"
                     + " swift.user-domain, swift.project and swift.project-domain");

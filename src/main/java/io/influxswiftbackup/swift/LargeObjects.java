@@ -6,9 +6,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.influxswiftbackup.config.ConfigException;
 import io.influxswiftbackup.http.FileRange;
 import io.influxswiftbackup.http.FileRange.Checksums;
+import io.influxswiftbackup.swift.SwiftClient.StoredObject;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
@@ -17,12 +18,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import org.apache.camel.Exchange;
-import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,11 +33,6 @@ import org.slf4j.LoggerFactory;
 public class LargeObjects {
 
     public static final String MD5_META = "X-Object-Meta-Md5";
-    public static final String CLUSTER_LIMITS = "clusterLimits";
-    public static final String SEGMENTS = "segments";
-    public static final String SEGMENT = "segment";
-    public static final String SEGMENT_CONTAINER = "segmentContainer";
-    public static final String SLO_ETAG = "sloEtag";
 
     private static final Logger LOG = LoggerFactory.getLogger(LargeObjects.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -72,15 +62,7 @@ public class LargeObjects {
         }
     }
 
-    /** The whole file's checksums, read while its segments go up (a future, property {@value #WHOLE_FILE}). */
-    public static final String WHOLE_FILE = "wholeFileChecksums";
-
     private final long segmentSize;
-    private final ExecutorService wholeFileReads = Executors.newCachedThreadPool(runnable -> {
-        Thread thread = new Thread(runnable, "whole-file-checksums");
-        thread.setDaemon(true);
-        return thread;
-    });
 
     public LargeObjects(long segmentSize) {
         if (segmentSize <= 0) {
@@ -89,27 +71,69 @@ public class LargeObjects {
         this.segmentSize = segmentSize;
     }
 
-    /** After {@code GET /info}: the cluster's limits, or Swift's defaults when it did not answer with them. */
-    public void noteLimits(Exchange exchange) {
-        Integer status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
-        Limits limits = Limits.DEFAULTS;
-        if (status != null && status == 200) {
-            try {
-                JsonNode info = JSON.readTree(exchange.getMessage().getBody(String.class));
-                JsonNode slo = info.path("slo");
-                limits = new Limits(info.path("swift").path("max_file_size").asLong(Limits.DEFAULTS.maxObjectSize()),
-                        !slo.isMissingNode(), slo.path("max_manifest_segments").asInt(Limits.DEFAULTS.maxSegments()),
-                        "Swift's /info");
-            } catch (JsonProcessingException | IllegalArgumentException e) {
-                LOG.warn("Swift's /info is not JSON ({}): assuming Swift's default limits", e.getMessage());
-            }
-        } else {
-            LOG.info("Swift's /info answered {}: assuming Swift's default limits", status);
+    public long segmentSize() {
+        return segmentSize;
+    }
+
+    /** The cluster's limits from its {@code GET /info} answer, or Swift's defaults when it did not answer with them. */
+    static Limits limitsFrom(SwiftHttp.Answer info) {
+        if (info.status() != 200) {
+            LOG.info("Swift's /info answered {}: assuming Swift's default limits", info.status());
+            return Limits.DEFAULTS;
         }
-        exchange.setProperty(CLUSTER_LIMITS, limits);
-        exchange.getMessage().setBody(null);
-        LOG.info("Swift takes objects of up to {} bytes ({}); files above {} bytes go up as static large objects",
-                limits.maxObjectSize(), limits.source(), Math.min(segmentSize, limits.maxObjectSize()));
+        try {
+            JsonNode tree = JSON.readTree(info.body());
+            JsonNode slo = tree.path("slo");
+            return new Limits(tree.path("swift").path("max_file_size").asLong(Limits.DEFAULTS.maxObjectSize()),
+                    !slo.isMissingNode(), slo.path("max_manifest_segments").asInt(Limits.DEFAULTS.maxSegments()),
+                    "Swift's /info");
+        } catch (IOException | IllegalArgumentException e) {
+            LOG.warn("Swift's /info is not JSON ({}): assuming Swift's default limits", e.getMessage());
+            return Limits.DEFAULTS;
+        }
+    }
+
+    /** The segments of {@code file} as object {@code name} (ranges of the file), none when it goes up as one object; nothing is read. */
+    List<Segment> segments(String container, String name, Path file, Limits limits) throws IOException {
+        long size = Files.size(file);
+        long size1 = segmentSizeFor(size, limits);
+        FileTime modified = Files.getLastModifiedTime(file);
+        List<Segment> segments = new ArrayList<>();
+        for (long offset = 0; size1 > 0 && offset < size; offset += size1) {
+            segments.add(new Segment(segments.size() + 1, segmentContainer(container),
+                    segmentName(name, modified, size, size1, segments.size()),
+                    new FileRange(file, offset, Math.min(size1, size - offset), false)));
+        }
+        return segments;
+    }
+
+    /**
+     * The object as stored already, when the listing's {@code entry} shows it with the file's size and
+     * checksum (the file is read for it only then: its MD5, or a large object's segments' MD5s against
+     * its {@code slo_etag}); else null.
+     */
+    static StoredObject sameAsListed(String container, String name, Path file, long size, List<Segment> segments,
+                                     Map<String, Object> entry) throws IOException {
+        if (entry == null || !(entry.get("bytes") instanceof Number bytes) || bytes.longValue() != size) {
+            return null;
+        }
+        long start = System.nanoTime();
+        String sloEtag = null;
+        if (segments.isEmpty()) {
+            Checksums whole = new FileRange(file, 0, size, true).readChecksums();
+            return whole.md5().equalsIgnoreCase(String.valueOf(entry.get("hash")))
+                    ? new StoredObject(container, name, size, whole.md5(), whole.sha256(), null, true, System.nanoTime() - start)
+                    : null;
+        }
+        for (Segment segment : segments) {
+            segment.body().readChecksums();
+        }
+        sloEtag = sloEtag(segments);
+        if (!sloEtag.equalsIgnoreCase(SwiftClient.unquote((String) entry.get("slo_etag")))) {
+            return null;
+        }
+        Checksums whole = new FileRange(file, 0, size, true).readChecksums();
+        return new StoredObject(container, name, size, whole.md5(), whole.sha256(), sloEtag, true, System.nanoTime() - start);
     }
 
     /** The segment size for a file of {@code size} bytes, or 0 when it goes up as one object. */
@@ -144,45 +168,8 @@ public class LargeObjects {
                 size, segmentSize, index);
     }
 
-    /**
-     * Before the segments go up (in parallel, each digested as it is sent): the whole file's MD5 and
-     * SHA-256 are read on another thread meanwhile, for the manifest's {@value #MD5_META}.
-     */
-    public void startWholeFileChecksums(Exchange exchange) {
-        Path file = exchange.getProperty(UploadCheck.LOCAL_FILE, java.io.File.class).toPath();
-        long size = exchange.getProperty(UploadCheck.LOCAL_SIZE, Long.class);
-        exchange.setProperty(WHOLE_FILE, CompletableFuture.supplyAsync(() -> {
-            try {
-                return new FileRange(file, 0, size, true).readChecksums();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }, wholeFileReads));
-    }
-
-    /** After a segment's PUT: Swift's ETag must be the MD5 of what was sent, or the upload fails (and its segments are deleted). */
-    public void checkSegment(Exchange exchange, @ExchangeProperty(SEGMENT) Segment segment) {
-        String problem = UploadCheck.sentMismatch(exchange, segment.body());
-        if (problem != null) {
-            throw new SwiftException("segment " + segment.number() + " of " + exchange.getProperty("objectName")
-                    + " is corrupt in Swift: " + problem);
-        }
-    }
-
-    /** Every segment stored: the manifest's ETag (from the segments' MD5s) and the whole file's checksums. */
-    @SuppressWarnings("unchecked")
-    public void segmentsStored(Exchange exchange) throws Exception {
-        CompletableFuture<Checksums> whole = exchange.getProperty(WHOLE_FILE, CompletableFuture.class);
-        try {
-            UploadCheck.noteChecksums(exchange, whole.get());
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof UncheckedIOException io ? io.getCause() : (Exception) e.getCause();
-        }
-        exchange.setProperty(SLO_ETAG, sloEtag(exchange.getProperty(SEGMENTS, List.class)));
-    }
-
     /** The body of {@code PUT ?multipart-manifest=put}: each segment's path, MD5 and size, in order. */
-    public String manifest(@ExchangeProperty(SEGMENTS) List<Segment> segments) throws JsonProcessingException {
+    static String manifest(List<Segment> segments) throws JsonProcessingException {
         List<Map<String, Object>> entries = new ArrayList<>();
         for (Segment segment : segments) {
             Map<String, Object> entry = new LinkedHashMap<>();
@@ -202,19 +189,9 @@ public class LargeObjects {
     }
 
     /** The prefix that names this upload's segments and no other's, for the log of an upload that failed. */
-    public String segmentsPrefix(@ExchangeProperty(SEGMENTS) List<Segment> segments) {
+    static String segmentsPrefix(List<Segment> segments) {
         String first = segments.get(0).name();
         return first.substring(0, first.lastIndexOf('/') + 1);
-    }
-
-    /**
-     * Rethrows the failure of a large-object upload, once its segments are dealt with. It was retried
-     * where it happened already: marked exhausted, as Camel marks a failure whose retries ran out, so
-     * the step that called the upload does not start the whole upload again.
-     */
-    public void rethrow(Exchange exchange, @ExchangeProperty("uploadFailure") Exception failure) throws Exception {
-        exchange.getExchangeExtension().setRedeliveryExhausted(true);
-        throw failure;
     }
 
     private static long ceilDiv(long a, long b) {

@@ -1,17 +1,12 @@
 package io.influxswiftbackup.swift;
 
-import java.io.IOException;
-import java.net.ConnectException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import javax.net.ssl.SSLException;
+import org.apache.hc.core5.http.ClassicHttpRequest;
+import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,8 +28,8 @@ public abstract class SwiftAuth {
     private long logins;
     private boolean warnedShortLife;
 
-    /** How to reach the auth service (the same TLS trust and timeouts as Swift), and when to renew. */
-    public record Options(HttpClient http, Duration timeout, Duration renewBefore, Clock clock) {
+    /** How to reach the auth service (Swift's own HTTP stack: its TLS trust and timeouts), and when to renew. */
+    public record Options(SwiftHttp http, Duration renewBefore, Clock clock) {
     }
 
     /** A logged-in session: token, the account's storage URL, and when the token expires (local clock). */
@@ -100,9 +95,8 @@ public abstract class SwiftAuth {
     public int ping() {
         for (int attempt = 0; ; attempt++) {
             Session current = session();
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(current.storageUrl()))
-                    .header("X-Auth-Token", current.token()).method("HEAD", HttpRequest.BodyPublishers.noBody());
-            int status = send(request, HttpResponse.BodyHandlers.discarding(), "Swift").statusCode();
+            int status = options.http().send(ClassicRequestBuilder.head(current.storageUrl())
+                    .addHeader("X-Auth-Token", current.token()).build(), "Swift").status();
             if (status != 401 || attempt > 0) {
                 return status;
             }
@@ -113,26 +107,13 @@ public abstract class SwiftAuth {
     /** Logs in; {@code requested} is the local time the login started (the token's life counts from it). */
     protected abstract Session login(Instant requested);
 
-    /** Sends a login request; a transport failure becomes one line naming {@code service} and the auth URL. */
-    protected final <T> HttpResponse<T> send(HttpRequest.Builder request, HttpResponse.BodyHandler<T> body, String service) {
-        try {
-            return options.http().send(request.timeout(options.timeout()).build(), body);
-        } catch (ConnectException e) {
-            throw new SwiftUnavailableException("cannot reach " + service + " at " + authUrl + ": connection refused", e);
-        } catch (HttpTimeoutException e) {
-            throw new SwiftUnavailableException(service + " at " + authUrl + " did not answer within " + options.timeout().toSeconds() + " s", e);
-        } catch (SSLException e) {
-            throw new SwiftException("TLS with " + service + " at " + authUrl + " failed: " + e.getMessage(), e);
-        } catch (IOException e) {
-            throw new SwiftUnavailableException("cannot reach " + service + " at " + authUrl + ": " + describe(e), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SwiftException("interrupted while logging in to " + service, e);
-        }
+    /** Sends a login request; a failure of the wire becomes one line naming {@code service} and the auth URL. */
+    protected final SwiftHttp.Answer send(ClassicHttpRequest request, String service) {
+        return options.http().send(request, service);
     }
 
-    protected static Optional<String> header(HttpResponse<?> response, String name) {
-        return response.headers().firstValue(name).map(String::strip).filter(v -> !v.isEmpty());
+    protected static Optional<String> header(SwiftHttp.Answer response, String name) {
+        return Optional.ofNullable(response.header(name)).map(String::strip).filter(v -> !v.isEmpty());
     }
 
     protected static String stripTrailingSlash(String url) {
@@ -140,15 +121,11 @@ public abstract class SwiftAuth {
     }
 
     /** 408, 429, 498 and 5xx from a login are passing troubles: the error policy retries them. */
-    protected static void requireAvailable(HttpResponse<?> response, String what) {
-        int status = response.statusCode();
+    protected static void requireAvailable(SwiftHttp.Answer response, String what) {
+        int status = response.status();
         if (status == 408 || status == 429 || status == 498 || status / 100 == 5) {
-            throw new SwiftUnavailableException(what + " answered " + status
-                    + response.headers().firstValue("X-Trans-Id").map(id -> " (X-Trans-Id " + id + ")").orElse(""));
+            throw new SwiftUnavailableException(what + " answered " + status + response.transaction());
         }
     }
 
-    private static String describe(IOException e) {
-        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
-    }
 }

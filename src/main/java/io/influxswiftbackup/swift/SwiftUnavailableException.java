@@ -14,4 +14,9 @@ public class SwiftUnavailableException extends TransientFailure {
     public SwiftUnavailableException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    /** {@code retryAfterMs}: the wait Swift asked for (Retry-After), or null. */
+    public SwiftUnavailableException(String message, Long retryAfterMs, Throwable cause) {
+        super(message, retryAfterMs, cause);
+    }
 }

@@ -1,8 +1,7 @@
 package io.influxswiftbackup.swift;
 
 import java.net.URI;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
 import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,9 +22,9 @@ public class TempAuth extends SwiftAuth {
 
     @Override
     protected Session login(Instant requested) {
-        HttpResponse<Void> response = send(HttpRequest.newBuilder(authUrl)
-                .header("X-Auth-User", user).header("X-Auth-Key", key).GET(), HttpResponse.BodyHandlers.discarding(), "Swift");
-        int status = response.statusCode();
+        SwiftHttp.Answer response = send(ClassicRequestBuilder.get(authUrl)
+                .addHeader("X-Auth-User", user).addHeader("X-Auth-Key", key).build(), "Swift");
+        int status = response.status();
         if (status == 401 || status == 403) {
             throw new SwiftException("Swift at " + authUrl + " refused user '" + user + "' (" + status
                     + "): check swift.user and swift.key");

@@ -18,8 +18,6 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
-import org.apache.camel.CamelContext;
-import org.apache.camel.support.jsse.SSLContextParameters;
 
 /**
  * TLS trust for Swift and Keystone: the JVM's trust store, plus the PEM certificates of an optional
@@ -57,16 +55,6 @@ public final class TrustedTls {
             context.init(keys.getKeyManagers(), null, null);
             return context;
         }
-    }
-
-    /** The same trust for Camel's http component. */
-    public static SSLContextParameters camelParameters(SSLContext context) {
-        return new SSLContextParameters() {
-            @Override
-            public SSLContext createSSLContext(CamelContext camelContext) {
-                return context;
-            }
-        };
     }
 
     private static KeyStore keyStoreOf(Path caFile) throws GeneralSecurityException {

@@ -10,7 +10,8 @@ import io.influxswiftbackup.swift.KeystoneV3Auth;
 import io.influxswiftbackup.swift.SwiftAuth;
 import io.influxswiftbackup.swift.TempAuth;
 import java.io.IOException;
-import java.net.http.HttpClient;
+import io.influxswiftbackup.swift.SwiftHttp;
+import io.influxswiftbackup.swift.TrustedTls;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -34,7 +35,7 @@ class SwiftLoginTest {
 
     private SwiftAuth create(String config, Map<String, String> environment) throws IOException {
         Path file = Files.writeString(dir.resolve("c.properties"), config);
-        return SwiftLogin.create(Settings.load(file, environment), HttpClient.newHttpClient(), Duration.ofSeconds(1), Clock.systemUTC());
+        return SwiftLogin.create(Settings.load(file, environment), new SwiftHttp(TrustedTls.sslContext(null), Duration.ofSeconds(1), Duration.ofSeconds(1), 2), Clock.systemUTC());
     }
 
     private String refused(String config, Map<String, String> environment) {

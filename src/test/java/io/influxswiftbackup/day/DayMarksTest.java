@@ -46,14 +46,4 @@ class DayMarksTest {
         assertEquals(List.of(), DayMarks.marks(Map.of("X-Container-Object-Count", "4", "Content-Length", "0")));
         assertEquals(List.of(), DayMarks.marks(Map.of()), "no container: a 404 answers no metadata");
     }
-
-    @Test
-    void theMarksAreReadFromTheHeadOfTheContainerAsCamelHoldsIt() {
-        Exchange head = new DefaultExchange(new DefaultCamelContext());
-        head.getMessage().setHeader("X-Container-Meta-In-Progress-Backup", "backup 20160612T235500Z-3f2a");
-        head.getMessage().setHeader("x-container-meta-in-progress-dump", "dump 20160612T003000Z-beef");
-        new DayManifest(java.time.Clock.systemUTC()).readMarks(head);
-        assertEquals(List.of("backup 20160612T235500Z-3f2a", "dump 20160612T003000Z-beef"), head.getProperty(DayManifest.DAY_MARKS));
-        assertEquals("backup 20160612T235500Z-3f2a, dump 20160612T003000Z-beef", DayMarks.describe(head.getProperty(DayManifest.DAY_MARKS, List.class)));
-    }
 }

@@ -40,17 +40,4 @@ class DownloadsTest {
         assertEquals("8 bytes, the manifest says 7", Downloads.differsFromManifest(Map.of("bytes", 8, "hash", "bb"), entry));
         assertEquals("MD5 cc, the manifest says bb", Downloads.differsFromManifest(Map.of("bytes", 7, "hash", "cc"), entry));
     }
-
-    @Test
-    void aDaysObjectsAreCheckedAgainstTheManifestsEntriesOfTheirKind() throws Exception {
-        String manifest = "{\"objects\":[{\"name\":\"D/influxdb/cpu.json\",\"size\":7,\"md5\":\"bb\",\"kind\":\"dump\"},"
-                + "{\"name\":\"D/shards/meta.00\",\"size\":5,\"md5\":\"aa\",\"kind\":\"shard\"}]}";
-        for (String kind : List.of("shard", "dump")) {
-            Exchange exchange = new DefaultExchange(new DefaultCamelContext());
-            exchange.setProperty(Downloads.KIND, kind);
-            new Downloads().checkDay(exchange, "D", null, false, manifest, kind);
-            Map<?, ?> expected = exchange.getProperty(Downloads.DAY_OBJECTS, Map.class);
-            assertEquals(List.of(kind.equals("shard") ? "D/shards/meta.00" : "D/influxdb/cpu.json"), List.copyOf(expected.keySet()));
-        }
-    }
 }

@@ -24,7 +24,7 @@ class DumpRunAttemptTest {
     Path dir;
 
     private DumpRun run() {
-        return new DumpRun(dir, "UTC", Clock.systemUTC(), 1, "m", "db", "", 10, "http://127.0.0.1:1", null);
+        return new DumpRun(dir, "UTC", Clock.systemUTC(), 1, "m", "db", "", 10, "http://127.0.0.1:1", null, null, null);
     }
 
     private static Exchange failedWith(Exception failure, Integer redeliveries) {

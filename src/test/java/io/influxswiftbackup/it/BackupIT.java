@@ -8,10 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.influxswiftbackup.app.JobRuntime;
+import io.influxswiftbackup.backup.BackupJob;
 import io.influxswiftbackup.backup.BackupRun;
 import io.influxswiftbackup.config.Settings;
 import io.influxswiftbackup.monitor.JobState;
 import io.influxswiftbackup.swift.SwiftAuth;
+import io.influxswiftbackup.swift.SwiftClient;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.Socket;
@@ -119,7 +121,7 @@ class BackupIT {
             assertTrue(again.getException().getMessage().contains("2016-06-12/shards/ already holds objects"),
                     again.getException().getMessage());
             assertEquals(1, runDirs(dir.resolve("work")).size(), "the refused run keeps its local copy");
-            Exchange forced = runtime.run("direct:backup", Map.of(BackupRun.FORCE_HEADER, true));
+            Exchange forced = runtime.run("direct:backup", Map.of(BackupJob.FORCE_HEADER, true));
             assertFalse(forced.isFailed(), () -> "forced backup failed: " + forced.getException());
         }
         assertTrue(swift.run(dir, "list", "2016-06-12", "-p", "2016-06-12/shards/").contains("2016-06-12/shards/meta.00"));
@@ -132,11 +134,11 @@ class BackupIT {
         Settings settings = TestConfig.settings(config, env.get("swift.key"));
         Path kept = dir.resolve("kept");
         try (JobRuntime runtime = JobRuntime.startOnce(settings, clockAt("2016-06-14T23:55:00Z"))) {
-            SwiftAuth auth = runtime.context().getRegistry().lookupByNameAndType("swiftAuth", SwiftAuth.class);
+            SwiftAuth auth = runtime.context().getRegistry().lookupByNameAndType("swift", SwiftClient.class).auth();
             AtomicInteger uploads = new AtomicInteger();
             String[] revoked = new String[1];
             long[] loginsBefore = new long[1];
-            AdviceWith.adviceWith(runtime.context(), "backup", route -> route.interceptSendToEndpoint("direct:swift-upload-verified")
+            AdviceWith.adviceWith(runtime.context(), "backup", route -> route.weaveById("backup-upload-verified").before()
                     .process(exchange -> {
                         if (uploads.incrementAndGet() == 2) {
                             revoked[0] = auth.token();
@@ -262,8 +264,8 @@ class BackupIT {
 
     /** From now on, the backup job copies what influxd backup wrote into {@code kept} before it deletes it. */
     static void keepACopy(JobRuntime runtime, Path kept) throws Exception {
-        AdviceWith.adviceWith(runtime.context(), "backup", route -> route.weaveById("delete-local-copy").before()
-                .process(exchange -> copyTree(Path.of(exchange.getProperty("runDir", String.class)), kept)));
+        AdviceWith.adviceWith(runtime.context(), "backup", route -> route.weaveById("backup-delete-local-copy").before()
+                .process(exchange -> copyTree(Path.of(exchange.getProperty(BackupRun.PROPERTY, BackupRun.class).runDir()), kept)));
     }
 
     static void copyTree(Path from, Path to) throws IOException {

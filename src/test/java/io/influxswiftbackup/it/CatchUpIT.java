@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.influxswiftbackup.app.JobRuntime;
-import io.influxswiftbackup.backup.BackupRun;
+import io.influxswiftbackup.backup.BackupJob;
 import io.influxswiftbackup.catchup.CatchUp;
 import io.influxswiftbackup.config.Settings;
 import io.influxswiftbackup.monitor.JobLock;
@@ -160,7 +160,7 @@ class CatchUpIT {
 
         // A later backup succeeds: the missed nights are no longer shown.
         try (JobRuntime runtime = JobRuntime.startOnce(settings, Clock.fixed(NOW, ZoneOffset.UTC))) {
-            Exchange backup = runtime.run("direct:backup", Map.of(BackupRun.DATE_HEADER, "2014-03-06"));
+            Exchange backup = runtime.run("direct:backup", Map.of(BackupJob.DATE_HEADER, "2014-03-06"));
             assertFalse(backup.isFailed(), () -> String.valueOf(backup.getException()));
         }
         List<String> after = StatusReport.of(settings, NOW, null).lines();

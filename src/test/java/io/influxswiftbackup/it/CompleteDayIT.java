@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.influxswiftbackup.app.JobRuntime;
-import io.influxswiftbackup.backup.BackupRun;
+import io.influxswiftbackup.backup.BackupJob;
 import io.influxswiftbackup.config.Settings;
 import io.influxswiftbackup.day.DayManifest;
 import io.influxswiftbackup.day.DayMarks;
@@ -226,7 +226,7 @@ class CompleteDayIT {
                 "backup.format", "portable"));
         try (LogCapture log = new LogCapture("swift-delete-obsolete");
              JobRuntime runtime = JobRuntime.startOnce(portable, at(RERUN + "T23:55:00Z"))) {
-            Exchange again = runtime.run("direct:backup", Map.of(BackupRun.FORCE_HEADER, true));
+            Exchange again = runtime.run("direct:backup", Map.of(BackupJob.FORCE_HEADER, true));
             assertFalse(again.isFailed(), () -> String.valueOf(again.getException()));
             assertEquals(List.of(
                     "INFO Deleted " + RERUN + "/shards/meta.00 from container " + RERUN + ": the day's manifest no longer lists it",
@@ -398,7 +398,7 @@ class CompleteDayIT {
         swift.run(dir, "post", TWO_WRITERS);
         byte[] dumped = "{\"idle\":6.5}\n".getBytes(StandardCharsets.UTF_8);
         swift.put(TWO_WRITERS, dumpObject(TWO_WRITERS), dumped);
-        swift.put(TWO_WRITERS, ManifestLock.objectName(new io.influxswiftbackup.day.Day(java.time.LocalDate.parse(TWO_WRITERS))),
+        swift.put(TWO_WRITERS, new io.influxswiftbackup.day.Day(java.time.LocalDate.parse(TWO_WRITERS)).manifestLock(),
                 "dump 20130107T003000Z-beef".getBytes(StandardCharsets.UTF_8));
         Settings settings = settings(Map.of("influx.influxd", influxdStub().toString(), "manifest.lock-retry-ms", "20",
                 "manifest.lock-tries", "3000"));
@@ -428,7 +428,7 @@ class CompleteDayIT {
         Settings impatient = settings(Map.of("influx.influxd", influxdStub().toString(), "manifest.lock-retry-ms", "10",
                 "manifest.lock-tries", "3"));
         try (JobRuntime runtime = JobRuntime.startOnce(impatient, at(TWO_WRITERS + "T23:55:00Z"))) {
-            Exchange blocked = runtime.run("direct:backup", Map.of(BackupRun.FORCE_HEADER, true));
+            Exchange blocked = runtime.run("direct:backup", Map.of(BackupJob.FORCE_HEADER, true));
             assertTrue(blocked.isFailed());
             assertEquals("cannot write the manifest of day " + TWO_WRITERS + ": " + TWO_WRITERS + "/manifest.lock is held by"
                     + " another run (a backup or dump of the same day writing its manifest) after 3 tries 10 ms apart; a lock"
@@ -446,7 +446,7 @@ class CompleteDayIT {
              JobRuntime runtime = JobRuntime.startOnce(patient, at(TWO_WRITERS + "T23:55:00Z"))) {
             swift.run(dir, "upload", TWO_WRITERS, left.toString(), "--object-name", TWO_WRITERS + "/manifest.lock",
                     "-H", "X-Delete-After:15");
-            Exchange after = runtime.run("direct:backup", Map.of(BackupRun.FORCE_HEADER, true));
+            Exchange after = runtime.run("direct:backup", Map.of(BackupJob.FORCE_HEADER, true));
             assertFalse(after.isFailed(), () -> String.valueOf(after.getException()));
             assertEquals(1, log.lines("Waiting for " + TWO_WRITERS + "/manifest.lock").size(), "it found the lock held first");
         }
@@ -568,12 +568,6 @@ class CompleteDayIT {
         assertTrue(run.stdout().contains("influxd restore -online -db " + DB), run.toString());
     }
 
-    /** The swift step a dump runs before its upload, or after its manifest: this dump's own key. */
-    private static Map<String, Object> dumpOf(String day, String mark) {
-        return Map.of("container", day, DayManifest.JOB, "dump", DayManifest.MARK, mark,
-                DayMarks.HEADER, DayMarks.header("dump"), DayMarks.REMOVE_HEADER, DayMarks.removeHeader("dump"));
-    }
-
     private static List<String> marks(List<String> stat) {
         return stat.stream().map(String::trim).filter(l -> l.startsWith("Meta In-Progress")).sorted().toList();
     }
@@ -584,9 +578,7 @@ class CompleteDayIT {
         String dumpMark = "dump 20120202T003000Z-beef";
         try (JobRuntime runtime = JobRuntime.startOnce(settings, at(TWO_JOBS + "T23:55:00Z"))) {
             // A dump of the day (another host) has marked it and is still uploading.
-            swift.run(dir, "post", TWO_JOBS);
-            Exchange marked = runtime.run("direct:swift-mark-day-in-progress", Map.of(), dumpOf(TWO_JOBS, dumpMark));
-            assertFalse(marked.isFailed(), () -> String.valueOf(marked.getException()));
+            swift.run(dir, "post", "-H", "X-Container-Meta-In-Progress-Dump: " + dumpMark, TWO_JOBS);
             // The backup of the same day runs and finishes first: it clears its own mark only.
             Exchange backup = runtime.run("direct:backup", Map.of());
             assertFalse(backup.isFailed(), () -> String.valueOf(backup.getException()));
@@ -602,8 +594,7 @@ class CompleteDayIT {
                     + "); restore it anyway with --force", refused.getException().getMessage());
 
             // The dump writes its manifest and clears its mark: now the day is complete.
-            Exchange cleared = runtime.run("direct:swift-clear-day-mark", Map.of(), dumpOf(TWO_JOBS, dumpMark));
-            assertFalse(cleared.isFailed(), () -> String.valueOf(cleared.getException()));
+            swift.run(dir, "post", "-H", "X-Remove-Container-Meta-In-Progress-Dump: x", TWO_JOBS);
             assertEquals(List.of(), marks(stat(TWO_JOBS)));
             Exchange accepted = runtime.run("direct:restore", Map.of(RestoreRun.DATE_HEADER, TWO_JOBS, RestoreRun.DRY_RUN_HEADER, true));
             assertFalse(accepted.isFailed(), () -> String.valueOf(accepted.getException()));
@@ -626,7 +617,7 @@ class CompleteDayIT {
                     + " (dump 20120203T003000Z-0ld1); restore it anyway with --force", refused.getException().getMessage());
         }
         try (JobRuntime runtime = JobRuntime.startOnce(settings, at(OLD_MARK + "T23:55:00Z"))) {
-            Exchange again = runtime.run("direct:backup", Map.of(BackupRun.FORCE_HEADER, true));
+            Exchange again = runtime.run("direct:backup", Map.of(BackupJob.FORCE_HEADER, true));
             assertFalse(again.isFailed(), () -> String.valueOf(again.getException()));
         }
         assertEquals(List.of(), marks(stat(OLD_MARK)), "the backup that completes the day removes the old key too");

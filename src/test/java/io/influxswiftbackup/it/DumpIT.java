@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.influxswiftbackup.app.JobRuntime;
 import io.influxswiftbackup.config.Settings;
-import io.influxswiftbackup.http.RetryDelay;
+import io.influxswiftbackup.failure.RetryAfter;
 import io.influxswiftbackup.it.FaultProxy.Fault;
 import io.influxswiftbackup.it.FaultProxy.Request;
 import java.net.URI;
@@ -137,7 +137,7 @@ class DumpIT {
         Settings settings = settings(Map.of("dump.page-size", "7", "dump.lag-days", "2"));
         Path kept = dir.resolve("kept.json");
         try (JobRuntime runtime = JobRuntime.startOnce(settings, Clock.fixed(Instant.parse("2016-09-12T00:30:00Z"), ZoneOffset.UTC))) {
-            AdviceWith.adviceWith(runtime.context(), "dump-measurement", route -> route.weaveById("delete-dump-file").before()
+            AdviceWith.adviceWith(runtime.context(), "dump-measurement", route -> route.weaveById("dump-delete-dump-file").before()
                     .process(exchange -> Files.copy(exchange.getProperty("localFile", java.io.File.class).toPath(), kept)));
             Exchange result = runtime.run("direct:dump", Map.of());
             assertFalse(result.isFailed(), () -> String.valueOf(result.getException()));
@@ -303,7 +303,7 @@ class DumpIT {
     void aQueryCutWhileItsAnswerStreamsIsSentAgainAndTheDayIsDumpedOnce() throws Exception {
         // Breaks: the first streamed query's connection is cut after 10 KB of its answer (pages of about 2 KB).
         swift.deleteContainers(CUT_DAY);
-        try (FaultProxy proxy = intermediaryProxy(); LogCapture log = new LogCapture(RetryDelay.class)) {
+        try (FaultProxy proxy = intermediaryProxy(); LogCapture log = new LogCapture(RetryAfter.class)) {
             proxy.inject(Fault.CUT_RESPONSE_AFTER, 1, STREAMED_QUERY).cutAfter(10_000);
             Exchange result = dumpCutDay(proxy);
             assertFalse(result.isFailed(), () -> String.valueOf(result.getException()));
@@ -332,7 +332,7 @@ class DumpIT {
     void aQueryAnswered503IsSentAgainAfterItsRetryAfter() throws Exception {
         // Breaks: InfluxDB "busy" for the first streamed query (503, Retry-After: 1, capped by retry.max-delay-ms=20).
         swift.deleteContainers(CUT_DAY);
-        try (FaultProxy proxy = intermediaryProxy(); LogCapture log = new LogCapture(RetryDelay.class)) {
+        try (FaultProxy proxy = intermediaryProxy(); LogCapture log = new LogCapture(RetryAfter.class)) {
             proxy.inject(Fault.ANSWER_503, 1, STREAMED_QUERY).retryAfter(1);
             Exchange result = dumpCutDay(proxy);
             assertFalse(result.isFailed(), () -> String.valueOf(result.getException()));
@@ -347,7 +347,7 @@ class DumpIT {
     void aQueryLeftUnansweredPastTheReadTimeoutIsSentAgain() throws Exception {
         // Breaks: the first streamed query's answer is swallowed and its connection kept open (a silent InfluxDB).
         swift.deleteContainers(CUT_DAY);
-        try (FaultProxy proxy = intermediaryProxy(); LogCapture log = new LogCapture(RetryDelay.class)) {
+        try (FaultProxy proxy = intermediaryProxy(); LogCapture log = new LogCapture(RetryAfter.class)) {
             proxy.inject(Fault.STALL_RESPONSE, 1, STREAMED_QUERY);
             Exchange result = dumpCutDay(proxy, Map.of("camel.component.http.responseTimeout", "1000"));
             assertFalse(result.isFailed(), () -> String.valueOf(result.getException()));
@@ -364,7 +364,7 @@ class DumpIT {
     @Test
     void aQueryCutEveryTimeFailsAfterItsRetriesNamingThePage() throws Exception {
         swift.deleteContainers(CUT_DAY);
-        try (FaultProxy proxy = intermediaryProxy(); LogCapture log = new LogCapture(RetryDelay.class)) {
+        try (FaultProxy proxy = intermediaryProxy(); LogCapture log = new LogCapture(RetryAfter.class)) {
             proxy.inject(Fault.CUT_RESPONSE_AFTER, 100, STREAMED_QUERY).cutAfter(10_000);
             Exchange result = dumpCutDay(proxy);
             assertTrue(result.isFailed());

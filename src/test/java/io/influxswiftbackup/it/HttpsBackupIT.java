@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.influxswiftbackup.app.JobRuntime;
+import io.influxswiftbackup.backup.BackupRun;
 import io.influxswiftbackup.config.Settings;
 import io.influxswiftbackup.it.TlsTerminatingProxy.SelfSigned;
 import java.io.IOException;
@@ -105,8 +106,8 @@ class HttpsBackupIT {
         try (TlsTerminatingProxy proxy = proxyToSwift(loopback)) {
             Settings settings = settings(with(allHttps(proxy), "swift.ca-file", loopback.pem().toString()));
             try (JobRuntime runtime = JobRuntime.startOnce(settings, clockAt("2016-07-01T23:55:00Z"))) {
-                AdviceWith.adviceWith(runtime.context(), "backup", route -> route.weaveById("delete-local-copy")
-                        .before().process(exchange -> copyFiles(Path.of(exchange.getProperty("runDir", String.class)), kept)));
+                AdviceWith.adviceWith(runtime.context(), "backup", route -> route.weaveById("backup-delete-local-copy")
+                        .before().process(exchange -> copyFiles(Path.of(exchange.getProperty(BackupRun.PROPERTY, BackupRun.class).runDir()), kept)));
                 Exchange result = runtime.run("direct:backup", Map.of());
                 assertFalse(result.isFailed(), () -> "backup over https failed: " + result.getException());
                 assertEquals(1L, BackupIT.routeAttribute(settings, "backup", "ExchangesCompleted"));

@@ -12,6 +12,7 @@ import io.influxswiftbackup.app.JobRuntime;
 import io.influxswiftbackup.app.Services;
 import io.influxswiftbackup.config.Settings;
 import io.influxswiftbackup.swift.SwiftAuth;
+import io.influxswiftbackup.swift.SwiftClient;
 import io.influxswiftbackup.swift.SwiftException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -198,7 +199,7 @@ class KeystoneIT {
     void aRevokedTokenIsReplacedByOneNewLoginAndTheBackupGoesOn() throws Exception {
         Settings settings = settings(Map.of());
         try (JobRuntime runtime = JobRuntime.startOnce(settings, Clock.fixed(Instant.parse("2016-10-06T23:55:00Z"), ZoneOffset.UTC))) {
-            SwiftAuth auth = runtime.context().getRegistry().lookupByNameAndType("swiftAuth", SwiftAuth.class);
+            SwiftAuth auth = runtime.context().getRegistry().lookupByNameAndType("swift", SwiftClient.class).auth();
             String revoked = auth.token();
             long logins = auth.logins();
             assertOpens(auth.storageUrl(), revoked, "Swift's authtoken now caches the token");

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.influxswiftbackup.app.JobRuntime;
-import io.influxswiftbackup.backup.BackupRun;
+import io.influxswiftbackup.backup.BackupJob;
 import io.influxswiftbackup.config.Settings;
-import io.influxswiftbackup.http.RetryDelay;
+import io.influxswiftbackup.failure.RetryAfter;
 import io.influxswiftbackup.it.FaultProxy.Fault;
 import java.net.URI;
 import java.nio.file.Files;
@@ -167,7 +167,7 @@ class LargeObjectIT {
         Path kept = dir.resolve("kept");
         try (JobRuntime runtime = JobRuntime.startOnce(settings(Map.of()), at(PROXY_STOPPED + "T23:59:00Z"))) {
             BackupIT.keepACopy(runtime, kept);
-            Exchange again = runtime.run("direct:backup", Map.of(BackupRun.FORCE_HEADER, true));
+            Exchange again = runtime.run("direct:backup", Map.of(BackupJob.FORCE_HEADER, true));
             assertFalse(again.isFailed(), () -> "second backup failed: " + again.getException());
         }
         swift.assertHoldsExactly(dir, PROXY_STOPPED, kept);
@@ -180,7 +180,7 @@ class LargeObjectIT {
                 "retry.max-delay-ms", "1000");
         Path kept = dir.resolve("kept");
         Exchange result;
-        try (LogCapture log = new LogCapture(RetryDelay.class)) {
+        try (LogCapture log = new LogCapture(RetryAfter.class)) {
             CompletableFuture<Void> restart = CompletableFuture.runAsync(() -> {
                 try {
                     log.await(l -> l.contains("retry 1 of 10"), Duration.ofSeconds(60));
@@ -225,7 +225,7 @@ class LargeObjectIT {
 
     private Exchange backup(String day, Map<String, String> overrides) throws Exception {
         try (JobRuntime runtime = JobRuntime.startOnce(settings(overrides), at(day + "T23:55:00Z"))) {
-            return runtime.run("direct:backup", Map.of(BackupRun.FORCE_HEADER, true));
+            return runtime.run("direct:backup", Map.of(BackupJob.FORCE_HEADER, true));
         }
     }
 

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.influxswiftbackup.app.JobRuntime;
-import io.influxswiftbackup.backup.BackupRun;
+import io.influxswiftbackup.backup.BackupJob;
 import io.influxswiftbackup.config.Settings;
 import io.influxswiftbackup.day.DayManifest;
 import io.influxswiftbackup.it.FaultProxy.Fault;
@@ -143,7 +143,7 @@ class ManifestIT {
             JsonNode before = manifest(TWICE).path("objects");
 
             try (JobRuntime runtime = JobRuntime.startOnce(settings, at(TWICE))) {
-                Exchange again = runtime.run("direct:backup", Map.of(BackupRun.FORCE_HEADER, true));
+                Exchange again = runtime.run("direct:backup", Map.of(BackupJob.FORCE_HEADER, true));
                 assertFalse(again.isFailed(), () -> String.valueOf(again.getException()));
             }
             assertEquals(2L, shardPuts.get(), "the re-run uploads no identical object again");

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.influxswiftbackup.app.JobRuntime;
 import io.influxswiftbackup.app.RouteReloader;
-import io.influxswiftbackup.backup.BackupRun;
+import io.influxswiftbackup.backup.BackupJob;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -104,7 +104,7 @@ class ReloadIT {
     }
 
     private Exchange backup(String day) {
-        Exchange result = daemon.run("direct:backup", Map.of(BackupRun.DATE_HEADER, day));
+        Exchange result = daemon.run("direct:backup", Map.of(BackupJob.DATE_HEADER, day));
         assertFalse(result.isFailed(), () -> "backup of " + day + " failed: " + result.getException());
         return result;
     }
@@ -146,7 +146,7 @@ class ReloadIT {
     void aSaveDuringARunningJobWaitsUntilTheJobEnds() throws Exception {
         FifoGate.make(gate);
         CompletableFuture<Exchange> running = CompletableFuture.supplyAsync(() -> daemon.run("direct:backup",
-                Map.of(BackupRun.DATE_HEADER, "2016-10-05")));
+                Map.of(BackupJob.DATE_HEADER, "2016-10-05")));
         await("the backup runs (held at the gate)", () -> daemon.monitor().running().contains("backup"));
 
         saveBackupYamlWith(marker("during"));

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.influxswiftbackup.app.JobRuntime;
-import io.influxswiftbackup.backup.BackupRun;
+import io.influxswiftbackup.backup.BackupJob;
 import io.influxswiftbackup.monitor.Schedule;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -44,7 +44,7 @@ class StatusIT {
     /** A backup now (the real clock), as the nightly job or a command would run it. */
     private static Exchange backup(Path config, String key, String day) throws Exception {
         try (JobRuntime runtime = JobRuntime.startOnce(TestConfig.settings(config, key), Clock.systemUTC())) {
-            return runtime.run("direct:backup", Map.of(BackupRun.DATE_HEADER, day));
+            return runtime.run("direct:backup", Map.of(BackupJob.DATE_HEADER, day));
         }
     }
 

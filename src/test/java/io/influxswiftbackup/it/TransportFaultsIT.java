@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.influxswiftbackup.app.JobRuntime;
 import io.influxswiftbackup.config.Settings;
-import io.influxswiftbackup.http.RetryDelay;
+import io.influxswiftbackup.failure.RetryAfter;
 import io.influxswiftbackup.it.FaultProxy.Fault;
 import io.influxswiftbackup.it.FaultProxy.Request;
 import io.influxswiftbackup.swift.SwiftException;
@@ -97,7 +97,7 @@ class TransportFaultsIT {
         // Breaks: Swift is "busy" for the first three object uploads (503, Retry-After: 1).
         proxy.inject(Fault.ANSWER_503, 3, objectPuts("2016-10-01")).retryAfter(1);
         Path kept = dir.resolve("kept");
-        try (LogCapture log = new LogCapture(RetryDelay.class)) {
+        try (LogCapture log = new LogCapture(RetryAfter.class)) {
             Exchange result = backup("2016-10-01", Map.of("retry.max-delay-ms", "5000"), kept);
             assertFalse(result.isFailed(), () -> "backup failed: " + result.getException());
             List<String> retries = log.lines();
@@ -192,7 +192,7 @@ class TransportFaultsIT {
     void aListingThatLagsBehindTheUploadsIsTakenAgain() throws Exception {
         Path kept = dir.resolve("kept");
         AtomicInteger listings = new AtomicInteger();
-        try (LogCapture log = new LogCapture(RetryDelay.class);
+        try (LogCapture log = new LogCapture(RetryAfter.class);
              JobRuntime runtime = JobRuntime.startOnce(settings(Map.of()), clockAt("2016-10-06"))) {
             // Breaks: the first listing after the uploads does not show one of them yet.
             AdviceWith.adviceWith(runtime.context(), "swift-verify-listing", route -> route.weaveByToUri("direct:swift-list")

@@ -16,7 +16,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
+import javax.net.ssl.SSLContext;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -98,14 +98,14 @@ class KeystoneV3AuthTest {
     }
 
     private KeystoneV3Auth auth(String region, String interfaceName, String storageUrl, String password, long renewBefore) {
-        return auth(HttpClient.newHttpClient(), region, interfaceName, storageUrl, password, renewBefore);
+        return auth(TrustedTls.sslContext(null), region, interfaceName, storageUrl, password, renewBefore);
     }
 
-    private KeystoneV3Auth auth(HttpClient http, String region, String interfaceName, String storageUrl, String password,
+    private KeystoneV3Auth auth(SSLContext tls, String region, String interfaceName, String storageUrl, String password,
                                 long renewBefore) {
         return new KeystoneV3Auth(authUrl, new KeystoneV3Auth.Credentials("swiftuser", password, "Default", "swiftproj", "Default"),
                 new KeystoneV3Auth.Endpoint(region, interfaceName), storageUrl,
-                new SwiftAuth.Options(http, Duration.ofSeconds(10), Duration.ofSeconds(renewBefore), clock));
+                new SwiftAuth.Options(new SwiftHttp(tls, Duration.ofSeconds(10), Duration.ofSeconds(10), 4), Duration.ofSeconds(renewBefore), clock));
     }
 
     private KeystoneV3Auth auth(String region, String interfaceName) {
@@ -260,13 +260,13 @@ class KeystoneV3AuthTest {
         https.setHttpsConfigurator(new HttpsConfigurator(loopback.serverContext()));
         serve(https, "https");
 
-        HttpClient jvmTrustOnly = HttpClient.newBuilder().sslContext(TrustedTls.sslContext(null)).build();
+        SSLContext jvmTrustOnly = TrustedTls.sslContext(null);
         SwiftException refused = assertThrows(SwiftException.class,
                 () -> auth(jvmTrustOnly, "RegionOne", "public", null, PASSWORD, 120).token());
         assertTrue(refused.getMessage().startsWith("TLS with Keystone at " + authUrl + " failed: "), refused.getMessage());
         assertEquals(0, logins.get(), "no request may reach a server that is not trusted");
 
-        HttpClient caFile = HttpClient.newBuilder().sslContext(TrustedTls.sslContext(loopback.pem())).build();
+        SSLContext caFile = TrustedTls.sslContext(loopback.pem());
         assertEquals("gAAAAA-token-1", auth(caFile, "RegionOne", "public", null, PASSWORD, 120).token());
     }
 

@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -91,8 +90,8 @@ class TrustedTlsTest {
 
     private static SwiftAuth auth(URI authUrl, String key, Path caFile) {
         SSLContext tls = TrustedTls.sslContext(caFile);
-        HttpClient http = HttpClient.newBuilder().sslContext(tls).connectTimeout(Duration.ofSeconds(5)).build();
-        return new TempAuth(authUrl, USER, key, null, new SwiftAuth.Options(http, Duration.ofSeconds(10), SwiftAuth.DEFAULT_RENEW_BEFORE, CLOCK));
+        SwiftHttp http = new SwiftHttp(tls, Duration.ofSeconds(5), Duration.ofSeconds(10), 2);
+        return new TempAuth(authUrl, USER, key, null, new SwiftAuth.Options(http, SwiftAuth.DEFAULT_RENEW_BEFORE, CLOCK));
     }
 
     @Test

@@ -1,0 +1,75 @@
+package io.influxswiftbackup.day;
+
+import io.influxswiftbackup.day.DayManifest.Entry;
+import io.influxswiftbackup.swift.SwiftException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A day as {@link DayStore#check} found it before a restore or download of its objects of one kind:
+ * its marks (accepted: none, or forced) and its manifest (null: a day made by the runbook's
+ * scripts), which the listing and each download are checked against.
+ */
+public record DayCheck(Day day, String kind, List<String> marks, DayManifest manifest, boolean force) {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DayCheck.class);
+
+    /** The manifest's entries of the kind by name; null when the day has no manifest. */
+    public Map<String, Entry> expected() {
+        return manifest == null ? null : manifest.ofKind(kind);
+    }
+
+    public Entry expected(String name) {
+        return manifest == null ? null : manifest.ofKind(kind).get(name);
+    }
+
+    /**
+     * The listing of the day's objects of the kind against the manifest: each listed object in it with
+     * the same size and MD5, each of its entries listed. Refused unless forced (then a warning).
+     */
+    public void requireListingMatches(List<Map<String, Object>> listing) {
+        if (manifest == null) {
+            return;
+        }
+        List<String> problems = problems(listing);
+        if (problems.isEmpty()) {
+            return;
+        }
+        if (!force) {
+            throw new SwiftException("day " + day + " does not match its manifest: " + String.join("; ", problems));
+        }
+        LOG.warn("Day {} does not match its manifest ({}); --force given", day, String.join("; ", problems));
+    }
+
+    List<String> problems(List<Map<String, Object>> listing) {
+        Map<String, Entry> entries = new java.util.LinkedHashMap<>(expected());
+        List<String> problems = new ArrayList<>();
+        for (Map<String, Object> object : listing) {
+            String name = String.valueOf(object.get("name"));
+            Entry entry = entries.remove(name);
+            long size = ((Number) object.getOrDefault("bytes", 0)).longValue();
+            String hash = String.valueOf(object.get("hash"));
+            if (entry == null) {
+                problems.add(name + " is not in the manifest");
+            } else if (entry.size() != size) {
+                problems.add(name + " has " + size + " bytes, the manifest says " + entry.size());
+            } else if (!object.containsKey("slo_etag") && !hash.equalsIgnoreCase(entry.md5())) {
+                // (a static large object's listed hash is not its content's MD5: its download is verified against X-Object-Meta-Md5)
+                problems.add(name + " has MD5 " + hash + ", the manifest says " + entry.md5());
+            }
+        }
+        entries.keySet().forEach(name -> problems.add(name + " is in the manifest but not in Swift"));
+        return problems;
+    }
+
+    /** After a verified download of {@code name}: its size and SHA-256 must be the manifest's, when it lists them. */
+    public void requireDownloadMatches(String name, long size, String sha256) {
+        String problem = DayManifest.downloadMismatch(expected(name), size, sha256);
+        if (problem != null) {
+            throw new SwiftException("download of " + name + " does not match the day's manifest: " + problem);
+        }
+    }
+}

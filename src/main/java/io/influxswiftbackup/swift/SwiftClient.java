@@ -1,0 +1,462 @@
+package io.influxswiftbackup.swift;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.influxswiftbackup.failure.ConflictFailure;
+import io.influxswiftbackup.http.FileRange;
+import io.influxswiftbackup.http.FileRange.Checksums;
+import io.influxswiftbackup.failure.RetryAfter;
+import io.influxswiftbackup.swift.LargeObjects.Limits;
+import io.influxswiftbackup.swift.LargeObjects.Segment;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one face of Swift: every call the jobs make, each a whole operation (an upload checked against
+ * what Swift stored, a download checked before it is kept, a listing of every page, ...). The token,
+ * URLs, headers and status codes stay in here: a 401 logs in again and sends the request once more;
+ * a call Swift could not take (408, 429, 498, 5xx, the wire) throws {@link SwiftUnavailableException},
+ * which the error policy (routes/errors.yaml) retries by making the whole operation again; anything
+ * else throws {@link SwiftException}, which fails the run.
+ */
+public class SwiftClient implements ObjectStore, LargeObjectUpload.Target {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SwiftClient.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int BUFFER = 256 * 1024;
+
+    /** An object this run stored (or found stored, identical): what its listing must show, and its checksums. */
+    public record StoredObject(String container, String name, long bytes, String md5, String sha256, String sloEtag,
+                               boolean reused, long nanos) {
+        /** The hash a listing shows for it: the MD5, or a large object's SLO ETag. */
+        public String listedHash() {
+            return sloEtag != null ? sloEtag : md5;
+        }
+    }
+
+    /** An object downloaded, verified and renamed into place. */
+    public record Downloaded(String name, Path file, long bytes, String md5, String sha256, long nanos) {
+    }
+
+    private final SwiftAuth auth;
+    private final SwiftHttp http;
+    private final LargeObjects largeObjects;
+    private final int listingPageSize;
+    private final Clock clock;
+    private final ExecutorService segmentTransfers;
+    private volatile Limits limits;
+
+    /** {@code concurrency}: segments of a large object sent at a time. */
+    public SwiftClient(SwiftAuth auth, SwiftHttp http, LargeObjects largeObjects, int listingPageSize, int concurrency, Clock clock) {
+        this.auth = auth;
+        this.http = http;
+        this.largeObjects = largeObjects;
+        this.listingPageSize = listingPageSize;
+        this.clock = clock;
+        AtomicInteger threads = new AtomicInteger();
+        // one more thread than segments at a time: the whole file's checksums are read meanwhile
+        this.segmentTransfers = Executors.newFixedThreadPool(concurrency + 1, runnable -> {
+            Thread thread = new Thread(runnable, "swift-segments-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    public SwiftAuth auth() {
+        return auth;
+    }
+
+    // --- containers and listings ---------------------------------------------------------------
+
+    /** Creates the container if it does not exist (201 new, 202 there already). */
+    public void ensureContainer(String container) {
+        expect(call("PUT", url(container), r -> r.setEntity(new ByteArrayEntity(new byte[0], null)),
+                "creating container " + container), "creating container " + container, 201, 202);
+    }
+
+    @Override
+    public int deleteContainer(String container) {
+        return expect(call("DELETE", url(container), r -> { }, "deleting container " + container),
+                "deleting container " + container, 204, 404, 409).status();
+    }
+
+    @Override
+    public List<Map<String, Object>> list(String container, String prefix) {
+        List<Map<String, Object>> listing = new ArrayList<>();
+        String marker = null;
+        for (List<Map<String, Object>> page; !(page = listPage(container, prefix, marker, listingPageSize)).isEmpty(); ) {
+            listing.addAll(page);
+            Map<String, Object> last = page.get(page.size() - 1);
+            marker = String.valueOf(last.containsKey("name") ? last.get("name") : last.get("subdir"));
+        }
+        return listing;
+    }
+
+    /** One page of a listing: at most {@code limit} entries after {@code marker}. */
+    public List<Map<String, Object>> listPage(String container, String prefix, String marker, int limit) {
+        String what = "listing of " + (container == null ? "the account" : "container " + container);
+        SwiftHttp.Answer answer = expect(call("GET", () -> SwiftUrls.listing(auth.storageUrl(), container, prefix, marker, limit),
+                r -> { }, what), what, 200, 204, 404);
+        if (answer.status() != 200 || answer.body().length == 0) {
+            return List.of();
+        }
+        try {
+            return JSON.readValue(answer.body(), new TypeReference<>() { });
+        } catch (IOException e) {
+            throw new SwiftException(what + " is not JSON: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public Map<String, String> containerMetadata(String container) {
+        SwiftHttp.Answer answer = expect(call("HEAD", url(container), r -> { }, "HEAD of container " + container),
+                "HEAD of container " + container, 200, 204, 404);
+        return answer.status() == 404 ? Map.of() : answer.headers();
+    }
+
+    @Override
+    public void postContainerMetadata(String container, Map<String, String> headers) {
+        expect(call("POST", url(container), r -> {
+            headers.forEach(r::addHeader);
+            r.setEntity(new ByteArrayEntity(new byte[0], null));
+        }, "metadata of container " + container), "metadata of container " + container, 204, 202);
+    }
+
+    // --- small objects (manifest, lock, marks) -------------------------------------------------
+
+    @Override
+    public byte[] readSmall(String container, String name) {
+        SwiftHttp.Answer answer = expect(call("GET", url(container, name), r -> r.addHeader("X-Newest", "true"),
+                "download of " + name), "download of " + name, 200, 404);
+        return answer.status() == 404 ? null : answer.body();
+    }
+
+    @Override
+    public void writeSmall(String container, String name, byte[] body, String contentType) {
+        String md5 = FileRange.hex(digest("MD5", body));
+        expect(call("PUT", url(container, name), r -> {
+            r.addHeader("ETag", md5);
+            r.setEntity(new ByteArrayEntity(body, ContentType.parse(contentType)));
+        }, "upload of " + name), "upload of " + name, 201);
+        LOG.info("Wrote {} (MD5 {})", name, md5);
+    }
+
+    @Override
+    public boolean createIfAbsent(String container, String name, byte[] body, int deleteAfterSeconds) {
+        SwiftHttp.Answer answer = expect(call("PUT", url(container, name), r -> {
+            r.addHeader("If-None-Match", "*");
+            r.addHeader("X-Delete-After", String.valueOf(deleteAfterSeconds));
+            r.setEntity(new ByteArrayEntity(body, ContentType.TEXT_PLAIN));
+        }, "creating " + name), "creating " + name, 201, 412);
+        return answer.status() == 201;
+    }
+
+    @Override
+    public void delete(String container, String name) {
+        expect(call("DELETE", url(container, name), r -> { }, "deleting " + name + " from container " + container),
+                "deleting " + name + " from container " + container, 200, 204, 404);
+    }
+
+    // --- uploads and downloads -----------------------------------------------------------------
+
+    /** What the cluster takes, from its {@code /info} (no token), read once; Swift's defaults when it does not say. */
+    public Limits clusterLimits() {
+        Limits known = limits;
+        if (known == null) {
+            known = LargeObjects.limitsFrom(http.send(ClassicRequestBuilder.get(SwiftUrls.info(auth.storageUrl())).build(), "Swift"));
+            LOG.info("Swift takes objects of up to {} bytes ({}); files above {} bytes go up as static large objects",
+                    known.maxObjectSize(), known.source(), Math.min(largeObjects.segmentSize(), known.maxObjectSize()));
+            limits = known;
+        }
+        return known;
+    }
+
+    /**
+     * Uploads {@code file} as {@code name}, streamed from disk, its MD5 and SHA-256 computed as the
+     * bytes go out: Swift answers with the MD5 of what it stored, and a different one means the bytes
+     * changed on the way (the object is deleted, the upload fails). Above the segment size it goes up
+     * as a static large object ({@link LargeObjectUpload}). An object {@code listed} (the listing taken
+     * before the uploads; when null, this object's own) with the same size and checksum is not sent again.
+     */
+    public StoredObject upload(String container, String name, Path file, Map<String, Map<String, Object>> listed) {
+        long start = System.nanoTime();
+        try {
+            long size = Files.size(file);
+            List<Segment> segments = largeObjects.segments(container, name, file, clusterLimits());
+            Map<String, Object> entry = listed != null ? listed.get(name) : listedEntry(container, name);
+            StoredObject same = LargeObjects.sameAsListed(container, name, file, size, segments, entry);
+            if (same != null) {
+                LOG.info("Already in Swift, identical ({} bytes, MD5 {}): {}, not uploaded again", size, same.md5(), name);
+                return same;
+            }
+            if (!segments.isEmpty()) {
+                LOG.info("Uploading {} ({} bytes) as a static large object: {} segments in container {}", name, size,
+                        segments.size(), LargeObjects.segmentContainer(container));
+                return new LargeObjectUpload(this, segmentTransfers).upload(container, name, file, size, segments, start);
+            }
+            LOG.debug("Uploading {} ({} bytes)", name, size);
+            FileRange body = new FileRange(file, 0, size, true);
+            String etag = putObject(container, name, body, r -> { });
+            String problem = sentMismatch(body, etag);
+            if (problem != null) {
+                LOG.error("Upload of {} in container {} is corrupt: {}: deleting it", name, container, problem);
+                delete(container, name);
+                throw new SwiftException("upload of " + name + " in container " + container + " is corrupt: " + problem
+                        + "; the object was deleted");
+            }
+            Checksums sent = body.checksums();
+            return new StoredObject(container, name, size, sent.md5(), sent.sha256(), null, false, System.nanoTime() - start);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
+    @Override
+    public String putSegment(Segment segment) {
+        return putObject(segment.container(), segment.name(), segment.body(), r -> { });
+    }
+
+    @Override
+    public void putManifest(String container, String name, String manifest, String sloEtag, String md5) {
+        expect(call("PUT", () -> SwiftUrls.object(auth.storageUrl(), container, name) + "?multipart-manifest=put", r -> {
+            r.addHeader("ETag", sloEtag);
+            r.addHeader(LargeObjects.MD5_META, md5);
+            r.setEntity(new ByteArrayEntity(manifest.getBytes(StandardCharsets.UTF_8), ContentType.APPLICATION_OCTET_STREAM));
+        }, "manifest of " + name), "upload of the manifest of " + name + " in container " + container, 201);
+    }
+
+    /**
+     * After the uploads, the listing of their prefix must show every object stored, with its size and
+     * hash; if not, a {@link ConflictFailure}: Swift may update a listing a little after the PUT, so the
+     * error policy lists again, with its backoff, before the run fails.
+     */
+    public void requireListed(String container, String prefix, List<StoredObject> stored) {
+        Map<String, Map<String, Object>> listed = byName(list(container, prefix));
+        List<String> problems = new ArrayList<>();
+        for (StoredObject object : stored) {
+            Map<String, Object> entry = listed.get(object.name());
+            if (entry == null) {
+                problems.add(object.name() + " is not listed");
+                continue;
+            }
+            long bytes = entry.get("bytes") instanceof Number n ? n.longValue() : -1;
+            String hash = object.sloEtag() != null ? unquote((String) entry.get("slo_etag")) : (String) entry.get("hash");
+            if (bytes != object.bytes() || !object.listedHash().equalsIgnoreCase(hash)) {
+                problems.add(object.name() + " is listed with " + bytes + " bytes and hash " + hash + ", not "
+                        + object.bytes() + " bytes and " + object.listedHash());
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new ConflictFailure("verification of container " + container + " failed: " + String.join("; ", problems));
+        }
+        LOG.info("Listing of {} in container {}: all {} objects there with their size and MD5", prefix, container, stored.size());
+    }
+
+    /** PUT of a repeatable body; Swift's ETag (unquoted). */
+    String putObject(String container, String name, HttpEntity body, Consumer<ClassicRequestBuilder> headers) {
+        return unquote(expect(call("PUT", url(container, name), r -> {
+            headers.accept(r);
+            r.setEntity(body);
+        }, "upload of " + name), "upload of " + name + " in container " + container, 201).header("ETag"));
+    }
+
+    /**
+     * Downloads {@code name} into {@code target}, streamed (never held in memory), checked against the
+     * size and MD5 Swift announces (a large object's own MD5, kept on its manifest); the bytes go to
+     * {@code <target>.part}, renamed into place only when they match. A cut or silent connection fails
+     * the whole download (made again by the error policy).
+     */
+    public Downloaded download(String container, String name, Path target) {
+        long start = System.nanoTime();
+        String object = name + " in container " + container;
+        return call("GET", url(container, name), r -> { }, "download of " + object, (status, headers, body) -> {
+            if (status == 404) {
+                throw new SwiftException("download of " + object + ": not found");
+            }
+            failUnless(status, headers, "download of " + object, 200);
+            return save(object, headers, body, target, start);
+        });
+    }
+
+    private static Downloaded save(String object, Map<String, String> headers, InputStream body, Path target, long start)
+            throws IOException {
+        String length = headers.get("Content-Length");
+        boolean large = "true".equalsIgnoreCase(headers.get("X-Static-Large-Object")) || headers.get("X-Object-Manifest") != null;
+        String announcedMd5 = large ? headers.get(LargeObjects.MD5_META) : unquote(headers.get("ETag"));
+        Files.createDirectories(target.toAbsolutePath().getParent());
+        Path part = target.resolveSibling(target.getFileName() + ".part");
+        MessageDigest md5 = FileRange.digest("MD5");
+        MessageDigest sha256 = FileRange.digest("SHA-256");
+        long size = 0;
+        try (OutputStream out = Files.newOutputStream(part)) {
+            if (body == null) {
+                throw new SwiftException("download of " + object + " returned no body");
+            }
+            byte[] buffer = new byte[BUFFER];
+            for (int n; (n = body.read(buffer)) >= 0; ) {
+                md5.update(buffer, 0, n);
+                sha256.update(buffer, 0, n);
+                out.write(buffer, 0, n);
+                size += n;
+            }
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(part);
+            throw e;
+        }
+        String actualMd5 = FileRange.hex(md5);
+        String problem = null;
+        if (length != null && Long.parseLong(length.strip()) != size) {
+            problem = "received " + size + " bytes, Swift announced " + length.strip();
+        } else if (large && announcedMd5 == null) {
+            problem = "it is a static large object without " + LargeObjects.MD5_META + ", so its MD5 cannot be checked";
+        } else if (!actualMd5.equalsIgnoreCase(announcedMd5)) {
+            problem = "MD5 of the bytes received is " + actualMd5 + ", " + (large ? "its " + LargeObjects.MD5_META
+                    : "Swift's ETag") + " is " + announcedMd5;
+        }
+        if (problem != null) {
+            Files.deleteIfExists(part);
+            throw new SwiftException("download of " + object + " is corrupt: " + problem);
+        }
+        Files.move(part, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return new Downloaded(object, target, size, actualMd5, FileRange.hex(sha256), System.nanoTime() - start);
+    }
+
+    /** A HEAD of the account with the current token, for health checks: Swift's status code. */
+    public int ping() {
+        return auth.ping();
+    }
+
+    // --- the protocol ----------------------------------------------------------------------------
+
+    private Map<String, Object> listedEntry(String container, String name) {
+        for (Map<String, Object> entry : list(container, name)) {
+            if (name.equals(entry.get("name"))) {
+                return entry;
+            }
+        }
+        return null;
+    }
+
+    private interface Url {
+        String of();
+    }
+
+    private Url url(String container) {
+        return () -> SwiftUrls.container(auth.storageUrl(), container);
+    }
+
+    private Url url(String container, String name) {
+        return () -> SwiftUrls.object(auth.storageUrl(), container, name);
+    }
+
+    private SwiftHttp.Answer call(String method, Url url, Consumer<ClassicRequestBuilder> setup, String what) {
+        return call(method, url, setup, what, (status, headers, body) ->
+                new SwiftHttp.Answer(status, headers, body == null ? new byte[0] : body.readAllBytes()));
+    }
+
+    /** Sends the request with the current token; a 401 (token expired or revoked) logs in again and sends it once more. */
+    private <T> T call(String method, Url url, Consumer<ClassicRequestBuilder> setup, String what, SwiftHttp.StreamReader<T> reader) {
+        for (int attempt = 0; ; attempt++) {
+            String token = auth.token();
+            ClassicRequestBuilder request = ClassicRequestBuilder.create(method).setUri(url.of()).addHeader("X-Auth-Token", token);
+            setup.accept(request);
+            boolean last = attempt > 0;
+            T result = http.send(request.build(), "Swift", (status, headers, body) -> {
+                if (status == 401 && !last) {
+                    return null;
+                }
+                if (status == 401) {
+                    throw new SwiftException(what + ": Swift answered 401 to a fresh token" + transaction(headers)
+                            + ": check the account's permissions");
+                }
+                return reader.read(status, headers, body);
+            });
+            if (result != null || last) {
+                return result;
+            }
+            LOG.warn("Swift answered 401 (token expired or revoked) to the {}; logging in again and retrying once", what);
+            auth.invalidate(token);
+        }
+    }
+
+    private SwiftHttp.Answer expect(SwiftHttp.Answer answer, String what, int... ok) {
+        failUnless(answer.status(), answer.headers(), what, ok);
+        return answer;
+    }
+
+    private void failUnless(int status, Map<String, String> headers, String what, int... ok) {
+        for (int code : ok) {
+            if (status == code) {
+                return;
+            }
+        }
+        String message = what + ": Swift answered " + status + transaction(headers);
+        if (status == 408 || status == 429 || status == 498 || status / 100 == 5) {
+            throw new SwiftUnavailableException(message,
+                    RetryAfter.retryAfterMs(headers.get("Retry-After"), clock.instant()), null);
+        }
+        throw new SwiftException(message);
+    }
+
+    private static String transaction(Map<String, String> headers) {
+        return new SwiftHttp.Answer(0, headers, null).transaction();
+    }
+
+    /** Why Swift's ETag for a PUT of {@code body} shows other bytes than were sent, or null when it does not. */
+    static String sentMismatch(FileRange body, String etag) {
+        Checksums sent = body.checksums();
+        if (sent == null) {
+            return "the body was not sent whole";
+        }
+        if (!sent.md5().equalsIgnoreCase(etag)) {
+            return "Swift's ETag " + etag + " is not the MD5 of the " + sent.size() + " bytes sent, " + sent.md5();
+        }
+        return null;
+    }
+
+    static String unquote(String etag) {
+        if (etag != null && etag.length() >= 2 && etag.startsWith("\"") && etag.endsWith("\"")) {
+            return etag.substring(1, etag.length() - 1);
+        }
+        return etag;
+    }
+
+    private static MessageDigest digest(String algorithm, byte[] bytes) {
+        MessageDigest digest = FileRange.digest(algorithm);
+        digest.update(bytes);
+        return digest;
+    }
+
+    public static Map<String, Map<String, Object>> byName(List<Map<String, Object>> listing) {
+        Map<String, Map<String, Object>> byName = new HashMap<>();
+        listing.forEach(entry -> byName.put(String.valueOf(entry.get("name")), entry));
+        return byName;
+    }
+
+    static JsonNode json(byte[] body) throws IOException {
+        return JSON.readTree(body);
+    }
+}
