@@ -16,7 +16,6 @@ import io.influxswiftbackup.dump.DumpRun;
 import io.influxswiftbackup.dump.NextDumpPage;
 import io.influxswiftbackup.influx.ExecChecks;
 import io.influxswiftbackup.influx.InfluxChecks;
-import io.influxswiftbackup.monitor.Health;
 import io.influxswiftbackup.monitor.JobMonitor;
 import io.influxswiftbackup.prune.PruneRun;
 import io.influxswiftbackup.restore.IntermediaryDirs;
