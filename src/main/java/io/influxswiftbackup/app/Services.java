@@ -39,6 +39,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import javax.net.ssl.SSLContext;
 
 /** The Java beans the YAML routes call, built from the settings; the registry names are the routes' refs. */
@@ -101,7 +102,7 @@ public final class Services {
         beans.put("pruneRun", new PruneRun(Retention.of(settings.getOptional("retention.days")), timezone, clock));
         beans.put("downloads", new Downloads());
         beans.put("restoreAdvice", new RestoreAdvice(settings.get("influx.database")));
-        JobMonitor monitor = new JobMonitor(settings, clock);
+        JobMonitor monitor = new JobMonitor(settings, clock, Set.of(RestoreRun.DRY_RUN_HEADER, PruneRun.DRY_RUN_HEADER));
         beans.put(JOB_MONITOR, monitor);
         beans.putAll(Health.checks(settings, monitor, auth, influxChecks));
         return beans;

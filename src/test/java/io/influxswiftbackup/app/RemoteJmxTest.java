@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import javax.management.Attribute;
 import javax.management.MBeanServerConnection;
 import javax.management.ObjectName;
@@ -53,7 +54,7 @@ class RemoteJmxTest {
         Path file = Files.writeString(dir.resolve("app.properties"), "work.dir = " + dir.resolve("work") + "\n" + lines);
         Settings settings = Settings.load(file, Map.of("JMX_PASSWORD", PASSWORD, "SWIFT_KEY", "k"));
         ConfigCheck.validate(settings, true);
-        monitor = new JobMonitor(settings, Clock.systemUTC());
+        monitor = new JobMonitor(settings, Clock.systemUTC(), Set.of());
         monitor.registerMBeans();
         return settings;
     }
