@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.influxswiftbackup.config.ConfigCheck;
 import io.influxswiftbackup.config.Settings;
 import io.influxswiftbackup.it.TlsTerminatingProxy.SelfSigned;
 import io.influxswiftbackup.monitor.JobMonitor;
