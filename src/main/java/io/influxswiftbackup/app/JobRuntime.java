@@ -1,6 +1,5 @@
 package io.influxswiftbackup.app;
 
-import io.influxswiftbackup.config.ConfigCheck;
 import io.influxswiftbackup.config.ConfigException;
 import io.influxswiftbackup.config.Secrets;
 import io.influxswiftbackup.config.Settings;

@@ -15,7 +15,6 @@ import io.influxswiftbackup.failure.RetryAfter;
 import io.influxswiftbackup.files.DiskSpace;
 import io.influxswiftbackup.influx.ExecChecks;
 import io.influxswiftbackup.influx.InfluxChecks;
-import io.influxswiftbackup.monitor.Health;
 import io.influxswiftbackup.monitor.JobMonitor;
 import io.influxswiftbackup.prune.PruneRun;
 import io.influxswiftbackup.restore.IntermediaryDirs;
@@ -35,6 +34,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import org.apache.camel.processor.aggregate.GroupedBodyAggregationStrategy;
 
 /** The Java beans the YAML routes call, built from the settings; the registry names are the routes' refs. */
@@ -92,7 +92,7 @@ public final class Services {
         beans.put("pruneRun", new PruneRun(Retention.of(settings.getOptional("retention.days")), timezone, clock, swift, days));
         beans.put("downloads", new Downloads(swift, days));
         beans.put("restoreAdvice", new RestoreAdvice(settings.get("influx.database")));
-        JobMonitor monitor = new JobMonitor(settings, clock);
+        JobMonitor monitor = new JobMonitor(settings, clock, Set.of(RestoreRun.DRY_RUN_HEADER, PruneRun.DRY_RUN_HEADER));
         beans.put(JOB_MONITOR, monitor);
         beans.putAll(Health.checks(settings, monitor, auth, influxChecks));
         return beans;

@@ -1,10 +1,10 @@
 package io.influxswiftbackup.cli;
 
 import io.influxswiftbackup.failure.Failures;
+import io.influxswiftbackup.app.ConfigCheck;
 import io.influxswiftbackup.app.JitPolicy;
 import io.influxswiftbackup.app.JobRuntime;
 import io.influxswiftbackup.app.LogLevels;
-import io.influxswiftbackup.config.ConfigCheck;
 import io.influxswiftbackup.config.Settings;
 import java.io.PrintWriter;
 import java.nio.file.Files;

@@ -6,7 +6,6 @@ import io.influxswiftbackup.day.DaySelection;
 import io.influxswiftbackup.config.ConfigException;
 import io.influxswiftbackup.config.Settings;
 import io.influxswiftbackup.monitor.JobCheck;
-import io.influxswiftbackup.monitor.StatusReport;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

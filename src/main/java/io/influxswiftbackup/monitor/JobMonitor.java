@@ -2,8 +2,6 @@ package io.influxswiftbackup.monitor;
 
 import io.influxswiftbackup.failure.Failures;
 import io.influxswiftbackup.config.Settings;
-import io.influxswiftbackup.prune.PruneRun;
-import io.influxswiftbackup.restore.RestoreRun;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
@@ -48,14 +46,17 @@ public final class JobMonitor implements RoutePolicyFactory {
     private final Set<String> running = new LinkedHashSet<>();
     private final MBeanServer mbeans = ManagementFactory.getPlatformMBeanServer();
     private final Path workDir;
+    /** Headers that, when true, make an exchange a dry run; restore and prune own their names, Services passes them. */
+    private final Set<String> dryRunHeaders;
 
     /** Exchange property of a run that did not start because the job runs already: the line that says so. */
     public static final String SKIPPED = "skipped";
     private static final String LOCK = "jobLock";
 
-    public JobMonitor(Settings settings, Clock clock) {
+    public JobMonitor(Settings settings, Clock clock, Set<String> dryRunHeaders) {
         this.clock = clock;
         this.workDir = Path.of(settings.get("work.dir"));
+        this.dryRunHeaders = Set.copyOf(dryRunHeaders);
         Duration grace = Duration.ofMinutes(settings.getInt("status.grace-minutes"));
         for (String job : Schedule.JOBS) {
             jobs.put(job, new JobStats(Schedule.of(settings, job), JobState.file(workDir, job), clock, grace));
@@ -156,8 +157,8 @@ public final class JobMonitor implements RoutePolicyFactory {
 
         @Override
         public void onExchangeBegin(Route route, Exchange exchange) {
-            if (Boolean.TRUE.equals(exchange.getMessage().getHeader(RestoreRun.DRY_RUN_HEADER, Boolean.class))
-                    || Boolean.TRUE.equals(exchange.getMessage().getHeader(PruneRun.DRY_RUN_HEADER, Boolean.class))) {
+            if (dryRunHeaders.stream().anyMatch(
+                    header -> Boolean.TRUE.equals(exchange.getMessage().getHeader(header, Boolean.class)))) {
                 return;
             }
             String job = stats.getJob();

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.influxswiftbackup.config.ConfigCheck;
 import io.influxswiftbackup.config.Settings;
 import io.influxswiftbackup.it.TlsTerminatingProxy.SelfSigned;
 import io.influxswiftbackup.monitor.JobMonitor;
@@ -20,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import javax.management.Attribute;
 import javax.management.MBeanServerConnection;
 import javax.management.ObjectName;
@@ -53,7 +53,7 @@ class RemoteJmxTest {
         Path file = Files.writeString(dir.resolve("app.properties"), "work.dir = " + dir.resolve("work") + "\n" + lines);
         Settings settings = Settings.load(file, Map.of("JMX_PASSWORD", PASSWORD, "SWIFT_KEY", "k"));
         ConfigCheck.validate(settings, true);
-        monitor = new JobMonitor(settings, Clock.systemUTC());
+        monitor = new JobMonitor(settings, Clock.systemUTC(), Set.of());
         monitor.registerMBeans();
         return settings;
     }

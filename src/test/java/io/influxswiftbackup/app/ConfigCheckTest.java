@@ -1,4 +1,4 @@
-package io.influxswiftbackup.config;
+package io.influxswiftbackup.app;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.influxswiftbackup.config.ConfigException;
+import io.influxswiftbackup.config.Settings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;

@@ -1,7 +1,10 @@
-package io.influxswiftbackup.monitor;
+package io.influxswiftbackup.app;
 
 import io.influxswiftbackup.config.Settings;
 import io.influxswiftbackup.influx.InfluxChecks;
+import io.influxswiftbackup.monitor.JobCheck;
+import io.influxswiftbackup.monitor.JobMonitor;
+import io.influxswiftbackup.monitor.JobStats;
 import io.influxswiftbackup.swift.SwiftAuth;
 import java.util.ArrayList;
 import java.util.List;

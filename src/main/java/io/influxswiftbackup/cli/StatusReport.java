@@ -1,7 +1,10 @@
-package io.influxswiftbackup.monitor;
+package io.influxswiftbackup.cli;
 
 import io.influxswiftbackup.catchup.MissedBackups;
 import io.influxswiftbackup.config.Settings;
+import io.influxswiftbackup.monitor.JobCheck;
+import io.influxswiftbackup.monitor.JobState;
+import io.influxswiftbackup.monitor.Schedule;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,5 +1,8 @@
-package io.influxswiftbackup.config;
+package io.influxswiftbackup.app;
 
+import io.influxswiftbackup.config.ConfigException;
+import io.influxswiftbackup.config.Secrets;
+import io.influxswiftbackup.config.Settings;
 import io.influxswiftbackup.dump.DumpRun;
 import java.net.URI;
 import java.net.URISyntaxException;
