@@ -21,7 +21,8 @@ import org.quartz.CronExpression;
 /**
  * Every key checked up front, in one place, before anything starts: a missing or malformed value,
  * a cron Quartz cannot parse, an unknown time zone, a URL that is not one, a number that is not a
- * number, a key that application.properties does not know (a typo would otherwise be ignored).
+ * number, a key that application.properties does not know (a typo would otherwise be ignored), a
+ * key this tool no longer has (named with what replaces it: it would otherwise be ignored too).
  * Whatever is wrong comes back as one {@link ConfigException} line naming each key and what is wrong
  * with it; a secret's value is never shown.
  */
@@ -42,6 +43,9 @@ public final class ConfigCheck {
             "camel.main.routesReloadRemoveAllRoutes");
 
     private static final Map<String, Rule> RULES = new LinkedHashMap<>();
+
+    /** Keys this tool had and no longer has, with what replaces each; a config that still sets one is refused. */
+    private static final Map<String, String> REMOVED = new LinkedHashMap<>();
 
     static {
         rule("schedule.timezone", ConfigCheck::zone);
@@ -117,7 +121,6 @@ public final class ConfigCheck {
         rule("status.grace-minutes", range(0, 7 * 24 * 60));
         rule("jmx.port", optional(range(1, 65535)));
         rule("jmx.commands", ConfigCheck::bool);
-        rule("jit.c2", oneOf("digests", "all"));
         rule("jmx.access", oneOf("readonly", "readwrite"));
         rule("jmx.host", ConfigCheck::anything);
         rule("jmx.user", optional(ConfigCheck::anything));
@@ -127,6 +130,10 @@ public final class ConfigCheck {
         rule("jmx.keystore", optional(ConfigCheck::readableFile));
         rule("jmx.keystore-password", optional(ConfigCheck::anything));
         rule("jmx.keystore-password-file", optional(ConfigCheck::anything));
+    }
+
+    static {
+        REMOVED.put("jit.c2", "the JVM's default compilers are used");
     }
 
     private ConfigCheck() {
@@ -141,19 +148,30 @@ public final class ConfigCheck {
         return RULES.keySet();
     }
 
+    /** The keys this tool no longer has: refused when set, in a file or in the environment. */
+    static Set<String> removedKeys() {
+        return REMOVED.keySet();
+    }
+
     /**
      * Fails with every problem found, in one line. {@code needsSwiftKey}: the command talks to Swift,
      * so {@code swift.key} must be set (the {@code status} check does without).
      */
     public static void validate(Settings settings, boolean needsSwiftKey) {
         List<String> problems = new ArrayList<>();
+        List<String> removed = new ArrayList<>();
         for (Map.Entry<String, String> entry : settings.asMap().entrySet()) {
             String key = entry.getKey();
+            if (REMOVED.containsKey(key)) {
+                removed.add(key);
+                continue;
+            }
             String problem = check(settings, key, entry.getValue());
             if (problem != null) {
                 problems.add(problem);
             }
         }
+        problems.addAll(removed(settings, removed));
         problems.addAll(combinations(settings, needsSwiftKey));
         if (!problems.isEmpty()) {
             throw new ConfigException(String.join("; ", problems));
@@ -184,6 +202,27 @@ public final class ConfigCheck {
         }
         String shown = Secrets.isSecret(key) ? "" : " = '" + value + "'";
         return key + shown + where + ": " + problem;
+    }
+
+    /**
+     * One problem per replacement: {@code jit.c2 was removed: the JVM's default compilers are used;
+     * delete the key [where it is set]}, the keys that share a replacement named together.
+     */
+    private static List<String> removed(Settings settings, List<String> keys) {
+        Map<String, List<String>> byReplacement = new LinkedHashMap<>();
+        for (Map.Entry<String, String> entry : REMOVED.entrySet()) {
+            if (keys.contains(entry.getKey())) {
+                byReplacement.computeIfAbsent(entry.getValue(), r -> new ArrayList<>()).add(entry.getKey());
+            }
+        }
+        List<String> problems = new ArrayList<>();
+        byReplacement.forEach((replacement, named) -> {
+            boolean one = named.size() == 1;
+            String sources = String.join(", ", named.stream().map(key -> settings.setting(key).source()).distinct().toList());
+            problems.add(String.join(", ", named) + (one ? " was removed: " : " were removed: ") + replacement
+                    + (one ? "; delete the key [" : "; delete the keys [") + sources + "]");
+        });
+        return problems;
     }
 
     private static List<String> combinations(Settings settings, boolean needsSwiftKey) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.influxswiftbackup.failure.Failures;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** Each way a configuration can be wrong stops the start with one line that names the key and the problem. */
 class ConfigCheckTest {
@@ -88,6 +90,41 @@ class ConfigCheckTest {
         String message = problem(line.replace("\\n", "\n") + "\n");
         String file = dir.resolve("app.properties").toString();
         assertTrue(message.startsWith(expected.replace("FILE", file)), message);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            jit.c2 = digests                         | jit.c2 was removed: the JVM's default compilers are used; delete the key
+            jit.c2 = all                             | jit.c2 was removed: the JVM's default compilers are used; delete the key
+            """)
+    void aRemovedKeyIsRefusedWithWhatReplacesIt(String line, String expected) throws Exception {
+        Settings settings = load(line + "\n", Map.of("SWIFT_KEY", "k"));
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigCheck.validate(settings, true));
+        assertEquals(expected + " [" + dir.resolve("app.properties") + "]", e.getMessage());
+        assertEquals(Failures.USAGE, Failures.exitCode(e), "a configuration error");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("removedKeys")
+    void aRemovedKeyIsRefusedFromTheEnvironmentToo(String key) throws Exception {
+        String variable = Settings.environmentName(key);
+        Settings settings = load("", Map.of("SWIFT_KEY", "k", variable, "x"));
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigCheck.validate(settings, true));
+        assertTrue(e.getMessage().startsWith(key + " was removed: "), e.getMessage());
+        assertTrue(e.getMessage().endsWith("; delete the key [environment " + variable + "]"), e.getMessage());
+        assertEquals(1, e.getMessage().lines().count(), e.getMessage());
+    }
+
+    static Set<String> removedKeys() {
+        return ConfigCheck.removedKeys();
+    }
+
+    @Test
+    void noRemovedKeyIsDocumented() {
+        Settings defaults = Settings.load(null, Map.of());
+        for (String key : ConfigCheck.removedKeys()) {
+            assertFalse(defaults.isDocumented(key), key);
+        }
     }
 
     @Test
