@@ -119,21 +119,17 @@ public final class ConfigCheck {
         rule("routes.dir", optional(ConfigCheck::directory));
         rule("routes.reload", ConfigCheck::bool);
         rule("status.grace-minutes", range(0, 7 * 24 * 60));
-        rule("jmx.port", optional(range(1, 65535)));
         rule("jmx.commands", ConfigCheck::bool);
-        rule("jmx.access", oneOf("readonly", "readwrite"));
-        rule("jmx.host", ConfigCheck::anything);
-        rule("jmx.user", optional(ConfigCheck::anything));
-        rule("jmx.password", optional(ConfigCheck::anything));
-        rule("jmx.password-file", optional(ConfigCheck::anything));
-        rule("jmx.ssl", ConfigCheck::bool);
-        rule("jmx.keystore", optional(ConfigCheck::readableFile));
-        rule("jmx.keystore-password", optional(ConfigCheck::anything));
-        rule("jmx.keystore-password-file", optional(ConfigCheck::anything));
     }
 
     static {
         REMOVED.put("jit.c2", "the JVM's default compilers are used");
+        String agent = "remote JMX is the JDK's agent, set with -Dcom.sun.management.jmxremote.* options in the systemd unit"
+                + " (its JMX_AGENT line; README, \"Monitoring: JMX\")";
+        for (String key : List.of("jmx.port", "jmx.host", "jmx.user", "jmx.password", "jmx.password-file", "jmx.access",
+                "jmx.ssl", "jmx.keystore", "jmx.keystore-password", "jmx.keystore-password-file")) {
+            REMOVED.put(key, agent);
+        }
     }
 
     private ConfigCheck() {
@@ -241,26 +237,7 @@ public final class ConfigCheck {
                 }
             }
         }
-        if (settings.getOptional("jmx.port") != null) {
-            String host = settings.getOptional("jmx.host");
-            boolean user = settings.getOptional("jmx.user") != null;
-            boolean password = settings.getOptional("jmx.password") != null;
-            if (!isLoopback(host) && !(user && password)) {
-                problems.add("jmx.host = '" + host + "': remote JMX beyond loopback needs jmx.user and jmx.password");
-            }
-            if (user != password) {
-                problems.add("jmx.user and jmx.password: set both or neither");
-            }
-            if (settings.getBoolean("jmx.ssl") && (settings.getOptional("jmx.keystore") == null
-                    || settings.getOptional("jmx.keystore-password") == null)) {
-                problems.add("jmx.ssl = 'true': needs jmx.keystore and jmx.keystore-password");
-            }
-        }
         return problems;
-    }
-
-    static boolean isLoopback(String host) {
-        return host != null && (host.equals("localhost") || host.startsWith("127.") || host.equals("::1") || host.equals("[::1]"));
     }
 
     // --- the rules --------------------------------------------------------------------------
