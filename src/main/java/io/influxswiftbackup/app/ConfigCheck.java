@@ -1,6 +1,7 @@
 package io.influxswiftbackup.app;
 
 import io.influxswiftbackup.config.ConfigException;
+import io.influxswiftbackup.config.RemovedKeys;
 import io.influxswiftbackup.config.Secrets;
 import io.influxswiftbackup.config.Settings;
 import io.influxswiftbackup.dump.DumpRun;
@@ -24,7 +25,8 @@ import org.quartz.CronExpression;
 /**
  * Every key checked up front, in one place, before anything starts: a missing or malformed value,
  * a cron Quartz cannot parse, an unknown time zone, a URL that is not one, a number that is not a
- * number, a key that application.properties does not know (a typo would otherwise be ignored).
+ * number, a key that application.properties does not know (a typo would otherwise be ignored), a
+ * key this tool no longer has (named with what replaces it: it would otherwise be ignored too).
  * Whatever is wrong comes back as one {@link ConfigException} line naming each key and what is wrong
  * with it; a secret's value is never shown.
  */
@@ -45,6 +47,8 @@ public final class ConfigCheck {
             "camel.main.routesReloadRemoveAllRoutes");
 
     private static final Map<String, Rule> RULES = new LinkedHashMap<>();
+
+    /** Keys this tool had and no longer has, with what replaces each; a config that still sets one is refused. */
 
     static {
         rule("schedule.timezone", ConfigCheck::zone);
@@ -118,18 +122,7 @@ public final class ConfigCheck {
         rule("routes.dir", optional(ConfigCheck::directory));
         rule("routes.reload", ConfigCheck::bool);
         rule("status.grace-minutes", range(0, 7 * 24 * 60));
-        rule("jmx.port", optional(range(1, 65535)));
         rule("jmx.commands", ConfigCheck::bool);
-        rule("jit.c2", oneOf("digests", "all"));
-        rule("jmx.access", oneOf("readonly", "readwrite"));
-        rule("jmx.host", ConfigCheck::anything);
-        rule("jmx.user", optional(ConfigCheck::anything));
-        rule("jmx.password", optional(ConfigCheck::anything));
-        rule("jmx.password-file", optional(ConfigCheck::anything));
-        rule("jmx.ssl", ConfigCheck::bool);
-        rule("jmx.keystore", optional(ConfigCheck::readableFile));
-        rule("jmx.keystore-password", optional(ConfigCheck::anything));
-        rule("jmx.keystore-password-file", optional(ConfigCheck::anything));
     }
 
     private ConfigCheck() {
@@ -150,13 +143,19 @@ public final class ConfigCheck {
      */
     public static void validate(Settings settings, boolean needsSwiftKey) {
         List<String> problems = new ArrayList<>();
+        List<String> removed = new ArrayList<>();
         for (Map.Entry<String, String> entry : settings.asMap().entrySet()) {
             String key = entry.getKey();
+            if (RemovedKeys.names().contains(key)) {
+                removed.add(key);
+                continue;
+            }
             String problem = check(settings, key, entry.getValue());
             if (problem != null) {
                 problems.add(problem);
             }
         }
+        problems.addAll(removed(settings, removed));
         problems.addAll(combinations(settings, needsSwiftKey));
         if (!problems.isEmpty()) {
             throw new ConfigException(String.join("; ", problems));
@@ -189,6 +188,27 @@ public final class ConfigCheck {
         return key + shown + where + ": " + problem;
     }
 
+    /**
+     * One problem per replacement: {@code jit.c2 was removed: the JVM's default compilers are used;
+     * delete the key [where it is set]}, the keys that share a replacement named together.
+     */
+    private static List<String> removed(Settings settings, List<String> keys) {
+        Map<String, List<String>> byReplacement = new LinkedHashMap<>();
+        for (Map.Entry<String, String> entry : RemovedKeys.replacements().entrySet()) {
+            if (keys.contains(entry.getKey())) {
+                byReplacement.computeIfAbsent(entry.getValue(), r -> new ArrayList<>()).add(entry.getKey());
+            }
+        }
+        List<String> problems = new ArrayList<>();
+        byReplacement.forEach((replacement, named) -> {
+            boolean one = named.size() == 1;
+            String sources = String.join(", ", named.stream().map(key -> settings.setting(key).source()).distinct().toList());
+            problems.add(String.join(", ", named) + (one ? " was removed: " : " were removed: ") + replacement
+                    + (one ? "; delete the key [" : "; delete the keys [") + sources + "]");
+        });
+        return problems;
+    }
+
     private static List<String> combinations(Settings settings, boolean needsSwiftKey) {
         List<String> problems = new ArrayList<>();
         boolean keystone = "3".equals(settings.getOptional("swift.auth-version"));
@@ -205,26 +225,7 @@ public final class ConfigCheck {
                 }
             }
         }
-        if (settings.getOptional("jmx.port") != null) {
-            String host = settings.getOptional("jmx.host");
-            boolean user = settings.getOptional("jmx.user") != null;
-            boolean password = settings.getOptional("jmx.password") != null;
-            if (!isLoopback(host) && !(user && password)) {
-                problems.add("jmx.host = '" + host + "': remote JMX beyond loopback needs jmx.user and jmx.password");
-            }
-            if (user != password) {
-                problems.add("jmx.user and jmx.password: set both or neither");
-            }
-            if (settings.getBoolean("jmx.ssl") && (settings.getOptional("jmx.keystore") == null
-                    || settings.getOptional("jmx.keystore-password") == null)) {
-                problems.add("jmx.ssl = 'true': needs jmx.keystore and jmx.keystore-password");
-            }
-        }
         return problems;
-    }
-
-    static boolean isLoopback(String host) {
-        return host != null && (host.equals("localhost") || host.startsWith("127.") || host.equals("::1") || host.equals("[::1]"));
     }
 
     // --- the rules --------------------------------------------------------------------------

@@ -20,9 +20,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The Camel Main process: the YAML routes of the routes folder, the beans of {@link Services}, the
  * settings as property placeholders (secrets excepted: no route needs one), the job monitor. Either
- * the daemon, which runs the schedule until stopped (with routes.reload, it reloads saved route files;
- * with jmx.port, it answers remote JMX), or a process that starts without firing any trigger to run
- * one job and stop.
+ * the daemon, which runs the schedule until stopped (with routes.reload, it reloads saved route files),
+ * or a process that starts without firing any trigger to run one job and stop. Remote JMX is the JDK's
+ * agent, set with JVM options (the systemd units), not here.
  */
 public final class JobRuntime implements AutoCloseable {
 
@@ -124,12 +124,10 @@ public final class JobRuntime implements AutoCloseable {
         return runtime;
     }
 
-    /** The daemon: runs the schedule until the process is told to stop; remote JMX meanwhile if configured. */
+    /** The daemon: runs the schedule until the process is told to stop. */
     public static void runDaemon(Settings settings, Clock clock) throws Exception {
         JobRuntime runtime = configure(settings, clock, Mode.DAEMON);
-        try (RemoteJmx jmx = RemoteJmx.start(settings)) {
-            runtime.starting(runtime.main::run);
-        }
+        runtime.starting(runtime.main::run);
     }
 
     /** Runs {@code start}; a route file Camel cannot load or start becomes a one-line configuration error. */

@@ -2,7 +2,6 @@ package io.influxswiftbackup.cli;
 
 import io.influxswiftbackup.failure.Failures;
 import io.influxswiftbackup.app.ConfigCheck;
-import io.influxswiftbackup.app.JitPolicy;
 import io.influxswiftbackup.app.JobRuntime;
 import io.influxswiftbackup.app.LogLevels;
 import io.influxswiftbackup.config.Settings;
@@ -64,7 +63,7 @@ public class Application {
 
     /**
      * The settings, checked (every key; swift.key too when {@code needsSwiftKey}), with the log levels
-     * and the JIT policy they name applied. A problem stops here, before anything starts.
+     * they name applied. A problem stops here, before anything starts.
      */
     Settings settings(boolean needsSwiftKey) {
         Path file = config;
@@ -74,7 +73,6 @@ public class Application {
         Settings settings = Settings.load(file, environment);
         ConfigCheck.validate(settings, needsSwiftKey);
         LogLevels.apply(settings, debug, quiet);
-        JitPolicy.apply(settings);
         return settings;
     }
 

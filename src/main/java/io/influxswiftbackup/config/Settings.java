@@ -62,16 +62,28 @@ public final class Settings {
                 merged.put(key, new Setting(key, value.strip(), "environment " + envName));
             }
         }
-        readSecretFiles(merged);
-        return new Settings(merged, Set.copyOf(defaults.stringPropertyNames()));
+        // A removed key is taken from the environment too, so that the check refuses it there as well.
+        for (String key : RemovedKeys.names()) {
+            String envName = environmentName(key);
+            String value = environment.get(envName);
+            if (value != null && !merged.containsKey(key)) {
+                merged.put(key, new Setting(key, value.strip(), "environment " + envName));
+            }
+        }
+        Set<String> documented = Set.copyOf(defaults.stringPropertyNames());
+        readSecretFiles(merged, documented);
+        return new Settings(merged, documented);
     }
 
-    /** {@code swift.key-file = /path} makes the file's content {@code swift.key}; both set is an error. */
-    private static void readSecretFiles(Map<String, Setting> merged) {
+    /**
+     * {@code swift.key-file = /path} makes the file's content {@code swift.key}; both set is an error.
+     * Only a documented key's file is read: any other (unknown, or removed) is refused by the check.
+     */
+    private static void readSecretFiles(Map<String, Setting> merged, Set<String> documented) {
         for (Setting fileSetting : List.copyOf(merged.values())) {
             String fileKey = fileSetting.key();
             String key = fileKey.endsWith(FILE_SUFFIX) ? fileKey.substring(0, fileKey.length() - FILE_SUFFIX.length()) : null;
-            if (key == null || !Secrets.isSecret(key) || fileSetting.value().isEmpty()) {
+            if (key == null || !Secrets.isSecret(key) || !documented.contains(fileKey) || fileSetting.value().isEmpty()) {
                 continue;
             }
             Setting direct = merged.get(key);

@@ -13,7 +13,6 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
@@ -41,19 +40,6 @@ public final class TrustedTls {
             return context;
         } catch (GeneralSecurityException e) {
             throw new SwiftException("cannot set up TLS trust: " + e.getMessage(), e);
-        }
-    }
-
-    /** A server's TLS context, presenting the key and certificate of a key store (PKCS12 or JKS). */
-    public static SSLContext serverContext(Path keyStore, String password) throws IOException, GeneralSecurityException {
-        try (InputStream in = Files.newInputStream(keyStore)) {
-            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-            store.load(in, password.toCharArray());
-            KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            keys.init(store, password.toCharArray());
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(keys.getKeyManagers(), null, null);
-            return context;
         }
     }
 

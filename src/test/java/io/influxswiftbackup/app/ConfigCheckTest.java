@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.influxswiftbackup.config.ConfigException;
+import io.influxswiftbackup.config.RemovedKeys;
 import io.influxswiftbackup.config.Settings;
+import io.influxswiftbackup.failure.Failures;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -17,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** Each way a configuration can be wrong stops the start with one line that names the key and the problem. */
 class ConfigCheckTest {
@@ -82,14 +85,76 @@ class ConfigCheckTest {
             camel.main.routesIncludePattern = x      | camel.main.routesIncludePattern [FILE]: set by routes.dir and routes.reload, not directly
             camel.main.routesReloadEnabled = true    | camel.main.routesReloadEnabled [FILE]: set by routes.dir and routes.reload, not directly
             routes.reload = on                       | routes.reload = 'on' [FILE]: must be true or false
-            jmx.port = 9010\\njmx.host = 0.0.0.0      | jmx.host = '0.0.0.0': remote JMX beyond loopback needs jmx.user and jmx.password
-            jmx.port = 9010\\njmx.ssl = true          | jmx.ssl = 'true': needs jmx.keystore and jmx.keystore-password
-            jmx.port = 9010\\njmx.user = ops          | jmx.user and jmx.password: set both or neither
             """)
     void anInvalidValueIsNamedInOneLine(String line, String expected) throws Exception {
         String message = problem(line.replace("\\n", "\n") + "\n");
         String file = dir.resolve("app.properties").toString();
         assertTrue(message.startsWith(expected.replace("FILE", file)), message);
+    }
+
+    /** What replaces the remote JMX keys, as their refusal says it. */
+    private static final String AGENT = "remote JMX is the JDK's agent, set with -Dcom.sun.management.jmxremote.* options in the"
+            + " systemd unit (its JMX_AGENT line; README, \"Monitoring: JMX\")";
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            jit.c2 = digests                         | jit.c2 was removed: the JVM's default compilers are used; delete the key
+            jit.c2 = all                             | jit.c2 was removed: the JVM's default compilers are used; delete the key
+            jmx.port = 9010                          | jmx.port was removed: AGENT; delete the key
+            jmx.port =                               | jmx.port was removed: AGENT; delete the key
+            jmx.host = 127.0.0.1                     | jmx.host was removed: AGENT; delete the key
+            jmx.user = ops                           | jmx.user was removed: AGENT; delete the key
+            jmx.password = s3cr3t                    | jmx.password was removed: AGENT; delete the key
+            jmx.password-file = /nonexistent/jmx-pw  | jmx.password-file was removed: AGENT; delete the key
+            jmx.access = readwrite                   | jmx.access was removed: AGENT; delete the key
+            jmx.ssl = true                           | jmx.ssl was removed: AGENT; delete the key
+            jmx.keystore = /nonexistent/jmx.p12      | jmx.keystore was removed: AGENT; delete the key
+            jmx.keystore-password = s3cr3t           | jmx.keystore-password was removed: AGENT; delete the key
+            jmx.keystore-password-file = /nonexistent/ks-pw | jmx.keystore-password-file was removed: AGENT; delete the key
+            """)
+    void aRemovedKeyIsRefusedWithWhatReplacesIt(String line, String expected) throws Exception {
+        Settings settings = load(line + "\n", Map.of("SWIFT_KEY", "k"));
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigCheck.validate(settings, true));
+        assertEquals(expected.replace("AGENT", AGENT) + " [" + dir.resolve("app.properties") + "]", e.getMessage());
+        assertFalse(e.getMessage().contains("s3cr3t"), "a secret's value is never shown");
+        assertEquals(Failures.USAGE, Failures.exitCode(e), "a configuration error");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("removedKeys")
+    void aRemovedKeyIsRefusedFromTheEnvironmentToo(String key) throws Exception {
+        String variable = Settings.environmentName(key);
+        Settings settings = load("", Map.of("SWIFT_KEY", "k", variable, "x"));
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigCheck.validate(settings, true));
+        assertTrue(e.getMessage().startsWith(key + " was removed: "), e.getMessage());
+        assertTrue(e.getMessage().endsWith("; delete the key [environment " + variable + "]"), e.getMessage());
+        assertEquals(1, e.getMessage().lines().count(), e.getMessage());
+    }
+
+    @Test
+    void theRemovedKeysOfOneFeatureAreNamedTogetherWithEveryOtherProblem() throws Exception {
+        Path file = dir.resolve("app.properties");
+        Settings settings = load("jmx.port = 9010\njmx.user = ops\njmx.password-file = /nonexistent/jmx-pw\njit.c2 = digests\n"
+                + "backup.cron = x\n", Map.of("SWIFT_KEY", "k", "JMX_PASSWORD", "s3cr3t"));
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigCheck.validate(settings, true));
+        assertTrue(e.getMessage().startsWith("backup.cron = 'x' [" + file + "]: not a Quartz cron expression"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("; jit.c2 was removed: the JVM's default compilers are used; delete the key [" + file + "]"
+                + "; jmx.port, jmx.user, jmx.password, jmx.password-file were removed: " + AGENT + "; delete the keys [" + file
+                + ", environment JMX_PASSWORD]"), e.getMessage());
+        assertEquals(1, e.getMessage().lines().count(), e.getMessage());
+        assertFalse(e.getMessage().contains("s3cr3t"), e.getMessage());
+    }
+
+    static Set<String> removedKeys() {
+        return RemovedKeys.names();
+    }
+
+    @Test
+    void noRemovedKeyIsDocumented() {
+        Settings defaults = Settings.load(null, Map.of());
+        for (String key : RemovedKeys.names()) {
+            assertFalse(defaults.isDocumented(key), key);
+        }
     }
 
     @Test
@@ -112,13 +177,6 @@ class ConfigCheckTest {
     void everyProblemIsListedOnTheSameLine() throws Exception {
         String message = problem("backup.cron = x\ndump.lag-days = -1\n");
         assertTrue(message.contains("backup.cron = 'x'") && message.contains("; dump.lag-days = '-1'"), message);
-    }
-
-    @Test
-    void loopbackNeedsNoPasswordForRemoteJmx() throws Exception {
-        assertDoesNotThrow(() -> ConfigCheck.validate(load("jmx.port = 9010\n", Map.of("SWIFT_KEY", "k")), true));
-        assertDoesNotThrow(() -> ConfigCheck.validate(load("jmx.port = 9010\njmx.host = 10.0.0.5\njmx.user = ops\n",
-                Map.of("SWIFT_KEY", "k", "JMX_PASSWORD", "pw")), true));
     }
 
     @Test

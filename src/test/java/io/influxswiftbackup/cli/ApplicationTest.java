@@ -67,6 +67,15 @@ class ApplicationTest {
     }
 
     @Test
+    void aRemovedKeyStopsTheDaemonWithWhatReplacesIt() throws Exception {
+        Path config = Files.writeString(dir.resolve("old.properties"), "swift.key = k\njit.c2 = digests\n");
+        Result result = run("run", "--config", config.toString());
+        assertEquals(2, result.exit());
+        assertEquals("error: jit.c2 was removed: the JVM's default compilers are used; delete the key [" + config + "]",
+                result.err().strip());
+    }
+
+    @Test
     void statusWithABadConfigurationIsUnknown() throws Exception {
         Path config = Files.writeString(dir.resolve("bad.properties"), "schedule.timezone = Europe/Atlantis\n");
         Result result = run("status", "--config", config.toString());

@@ -1,6 +1,5 @@
 package io.influxswiftbackup.it;
 
-import io.influxswiftbackup.swift.TrustedTls;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -11,10 +10,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 
@@ -104,8 +105,14 @@ public final class TlsTerminatingProxy implements AutoCloseable {
 
         /** A server-side TLS context presenting this certificate. */
         public SSLContext serverContext() throws IOException {
-            try {
-                return TrustedTls.serverContext(keyStore, password);
+            try (InputStream in = Files.newInputStream(keyStore)) {
+                KeyStore store = KeyStore.getInstance("PKCS12");
+                store.load(in, password.toCharArray());
+                KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+                keys.init(store, password.toCharArray());
+                SSLContext context = SSLContext.getInstance("TLS");
+                context.init(keys.getKeyManagers(), null, null);
+                return context;
             } catch (GeneralSecurityException e) {
                 throw new IOException("cannot load the test key store " + keyStore + ": " + e.getMessage(), e);
             }
