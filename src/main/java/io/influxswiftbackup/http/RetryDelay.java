@@ -1,6 +1,7 @@
 package io.influxswiftbackup.http;
 
 import io.influxswiftbackup.config.ConfigException;
+import io.influxswiftbackup.failure.TransientFailure;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -56,7 +57,8 @@ public class RetryDelay implements Processor {
         }
         Throwable failure = exchange.getException();
         HttpOperationFailedException answer = find(failure, HttpOperationFailedException.class);
-        Long retryAfter = answer == null ? null : retryAfterMs(header(answer.getResponseHeaders(), "Retry-After"), clock.instant());
+        Long retryAfter = answer != null ? retryAfterMs(header(answer.getResponseHeaders(), "Retry-After"), clock.instant())
+                : askedWait(failure);
         long delay = delayMs(attempt, retryAfter);
         exchange.getIn().setHeader(Exchange.REDELIVERY_DELAY, delay);
         retries.incrementAndGet();
@@ -98,6 +100,12 @@ public class RetryDelay implements Processor {
                 return null;
             }
         }
+    }
+
+    /** The wait a {@link TransientFailure} passes on from its server, or null. */
+    private static Long askedWait(Throwable failure) {
+        TransientFailure transientFailure = find(failure, TransientFailure.class);
+        return transientFailure == null ? null : transientFailure.retryAfterMs();
     }
 
     /** The transaction id of a failed answer ({@code X-Trans-Id} for Swift), or null. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.influxswiftbackup.config.ConfigException;
+import io.influxswiftbackup.failure.TransientFailure;
 import java.net.SocketException;
 import java.time.Clock;
 import java.time.Instant;
@@ -60,6 +61,14 @@ class RetryDelayTest {
         delay.process(exchange);
         assertEquals(3000L, exchange.getIn().getHeader(Exchange.REDELIVERY_DELAY, Long.class));
         assertEquals(1, delay.retries());
+    }
+
+    @Test
+    void aTransientFailureWaitsTheRetryAfterItCarries() throws Exception {
+        Exchange exchange = failedExchange(new TransientFailure("the intermediary InfluxDB at 127.0.0.1:8086 answered 503"
+                + " Service Unavailable", 9000L, null), 1, 5);
+        delay.process(exchange);
+        assertEquals(9000L, exchange.getIn().getHeader(Exchange.REDELIVERY_DELAY, Long.class));
     }
 
     @Test
