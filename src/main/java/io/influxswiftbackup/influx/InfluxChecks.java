@@ -6,7 +6,8 @@ import org.apache.camel.ExchangeProperty;
 
 /**
  * The restore's questions to the InfluxDB it restores into (exchange property {@code influx}):
- * does it answer (after a start), and does the restored database exist and hold data.
+ * does it answer (after a start), does it take the configured user, and does the restored database
+ * exist and hold data.
  */
 public class InfluxChecks {
 
@@ -24,6 +25,16 @@ public class InfluxChecks {
     /** Waits until the InfluxDB answers, at most the configured time. */
     public void awaitAnswer(@ExchangeProperty(INFLUX) InfluxClient influx) throws InterruptedException {
         influx.awaitAnswer(Duration.ofMillis(timeoutMs));
+    }
+
+    /**
+     * Before anything is downloaded or touched: an InfluxDB that answers must take the configured
+     * user. One that does not answer now is not judged (the restore into the intermediary starts it).
+     */
+    public void requireAccess(@ExchangeProperty(INFLUX) InfluxClient influx) {
+        if (influx.answers()) {
+            influx.query(null, SHOW_DATABASES);
+        }
     }
 
     /** The restored database must be there. */
