@@ -15,6 +15,7 @@ public class InfluxChecks {
     public static final String INFLUX = "influx";
 
     private static final String SHOW_DATABASES = "SHOW DATABASES";
+    private static final Duration ASK_AGAIN = Duration.ofMillis(200);
 
     private final long timeoutMs;
 
@@ -44,10 +45,19 @@ public class InfluxChecks {
         }
     }
 
-    /** The restored database must hold at least one point. */
-    public void requireData(@ExchangeProperty(INFLUX) InfluxClient influx, @ExchangeProperty("database") String database) {
-        if (!hasSeries(firstPoint(influx, database))) {
-            throw new InfluxException("database " + database + " holds no point after the restore");
+    /**
+     * The restored database must hold at least one point. After an online restore InfluxDB can answer
+     * for a moment as if it held none (its shards' files are on disk, but not yet open), so it is
+     * asked again until the configured time is up.
+     */
+    public void requireData(@ExchangeProperty(INFLUX) InfluxClient influx, @ExchangeProperty("database") String database)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMillis(timeoutMs).toNanos();
+        while (!hasSeries(firstPoint(influx, database))) {
+            if (System.nanoTime() - deadline >= 0) {
+                throw new InfluxException("database " + database + " holds no point after the restore");
+            }
+            Thread.sleep(ASK_AGAIN.toMillis());
         }
     }
 
