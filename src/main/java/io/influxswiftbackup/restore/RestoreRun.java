@@ -199,6 +199,8 @@ public class RestoreRun {
         String format = exchange.getProperty("format", String.class);
         String dir = exchange.getProperty("downloadDir", String.class);
         List<String> steps = new ArrayList<>();
+        steps.add("check that " + exchange.getProperty(InfluxChecks.INFLUX, InfluxClient.class).name()
+                + " takes the configured user, if it answers");
         steps.add("download and verify " + exchange.getProperty("objectCount") + " objects (" + exchange.getProperty("objectBytes")
                 + " bytes) of " + day.shardsPrefix() + " into " + dir);
         if ("intermediary".equals(exchange.getProperty("target"))) {
