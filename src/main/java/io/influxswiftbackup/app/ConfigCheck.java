@@ -70,6 +70,8 @@ public final class ConfigCheck {
         rule("influx.intermediary.user", optional(ConfigCheck::anything));
         rule("influx.intermediary.password", optional(ConfigCheck::anything));
         rule("influx.intermediary.password-file", optional(ConfigCheck::anything));
+        rule("influx.connect-timeout-ms", range(1, Integer.MAX_VALUE));
+        rule("influx.timeout-ms", range(1, Integer.MAX_VALUE));
         rule("swift.auth-url", ConfigCheck::httpUrl);
         rule("swift.auth-version", oneOf("1", "3"));
         rule("swift.username", optional(ConfigCheck::anything));

@@ -1,7 +1,7 @@
 package io.influxswiftbackup.app;
 
 import io.influxswiftbackup.config.Settings;
-import io.influxswiftbackup.influx.InfluxChecks;
+import io.influxswiftbackup.influx.InfluxClient;
 import io.influxswiftbackup.monitor.JobCheck;
 import io.influxswiftbackup.monitor.JobMonitor;
 import io.influxswiftbackup.monitor.JobStats;
@@ -28,7 +28,8 @@ public final class Health {
     }
 
     /** Registry name → check. */
-    public static Map<String, HealthCheck> checks(Settings settings, JobMonitor monitor, SwiftAuth swift, InfluxChecks influx) {
+    public static Map<String, HealthCheck> checks(Settings settings, JobMonitor monitor, SwiftAuth swift,
+                                                 InfluxClient production, InfluxClient intermediary) {
         List<HealthCheck> checks = new ArrayList<>();
         for (JobStats stats : monitor.stats()) {
             checks.add(new Check("job-" + stats.getJob(), () -> {
@@ -38,10 +39,10 @@ public final class Health {
             }));
         }
         if (settings.getBoolean("backup.enabled")) {
-            checks.add(influxCheck("influx-production", settings.get("influx.production.url"), influx));
+            checks.add(influxCheck("influx-production", production));
         }
         if (settings.getBoolean("restore.enabled") || settings.getBoolean("dump.enabled")) {
-            checks.add(influxCheck("influx-intermediary", settings.get("influx.intermediary.url"), influx));
+            checks.add(influxCheck("influx-intermediary", intermediary));
         }
         checks.add(new Check("swift", () -> {
             int status = swift.ping();
@@ -52,10 +53,10 @@ public final class Health {
         return byName;
     }
 
-    private static HealthCheck influxCheck(String id, String url, InfluxChecks influx) {
+    private static HealthCheck influxCheck(String id, InfluxClient influx) {
         return new Check(id, () -> {
-            String answer = influx.ping(url);
-            return new Answer(answer == null, answer == null ? "InfluxDB at " + url + " answers" : answer);
+            influx.ping();
+            return new Answer(true, influx.name() + " answers");
         });
     }
 

@@ -6,6 +6,7 @@ import io.influxswiftbackup.config.Settings;
 import io.influxswiftbackup.monitor.JobMonitor;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Collection;
 import java.util.Map;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -35,12 +36,14 @@ public final class JobRuntime implements AutoCloseable {
     private final Path routes;
     private final JobMonitor monitor;
     private final RouteReloader reloader;
+    private final Collection<Object> beans;
 
-    private JobRuntime(Main main, Path routes, JobMonitor monitor, RouteReloader reloader) {
+    private JobRuntime(Main main, Path routes, JobMonitor monitor, RouteReloader reloader, Collection<Object> beans) {
         this.main = main;
         this.routes = routes;
         this.monitor = monitor;
         this.reloader = reloader;
+        this.beans = beans;
     }
 
     static JobRuntime configure(Settings settings, Clock clock, Mode mode) {
@@ -90,9 +93,22 @@ public final class JobRuntime implements AutoCloseable {
             @Override
             public void afterStop(BaseMainSupport stopped) {
                 monitor.unregisterMBeans();
+                closeAll(beans.values()); // the InfluxDB clients' pooled connections
             }
         });
-        return new JobRuntime(main, routes, monitor, reloader);
+        return new JobRuntime(main, routes, monitor, reloader, beans.values());
+    }
+
+    private static void closeAll(Iterable<Object> beans) {
+        for (Object bean : beans) {
+            if (bean instanceof AutoCloseable closeable) {
+                try {
+                    closeable.close();
+                } catch (Exception e) {
+                    LOG.debug("Closing {}: {}", bean, e.toString());
+                }
+            }
+        }
     }
 
     /** Starts without the scheduler, for one job run from the command line or a test. */
@@ -187,5 +203,6 @@ public final class JobRuntime implements AutoCloseable {
     public void close() {
         main.stop();
         monitor.unregisterMBeans();
+        closeAll(beans);
     }
 }

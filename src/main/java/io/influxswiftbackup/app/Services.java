@@ -15,6 +15,7 @@ import io.influxswiftbackup.failure.RetryAfter;
 import io.influxswiftbackup.files.DiskSpace;
 import io.influxswiftbackup.influx.ExecChecks;
 import io.influxswiftbackup.influx.InfluxChecks;
+import io.influxswiftbackup.influx.InfluxClient;
 import io.influxswiftbackup.monitor.JobMonitor;
 import io.influxswiftbackup.prune.PruneRun;
 import io.influxswiftbackup.restore.IntermediaryDirs;
@@ -70,22 +71,25 @@ public final class Services {
         beans.put("diskSpace", new DiskSpace(workDir, Path.of(settings.get("influx.production.datadir")),
                 settings.get("influx.database"), settings.getInt("disk.free-margin-percent")));
         beans.put("execChecks", new ExecChecks());
-        InfluxChecks influxChecks = new InfluxChecks(settings.getInt("restore.start-timeout-ms"));
-        beans.put("influxChecks", influxChecks);
+        InfluxClient influxProduction = influxClient(settings, "production");
+        InfluxClient influxIntermediary = influxClient(settings, "intermediary");
+        beans.put("influxProduction", influxProduction);
+        beans.put("influxIntermediary", influxIntermediary);
+        beans.put("influxChecks", new InfluxChecks(settings.getInt("restore.start-timeout-ms")));
         IntermediaryDirs intermediaryDirs = new IntermediaryDirs(Path.of(settings.get("influx.intermediary.metadir")),
                 Path.of(settings.get("influx.intermediary.datadir")), Path.of(settings.get("influx.intermediary.waldir")));
         beans.put("shardsOnDisk", new ShardsOnDisk(settings.getInt("restore.start-timeout-ms")));
         beans.put("intermediaryDirs", intermediaryDirs);
         Path dumpDir = Path.of(settings.get("dump.dir"));
-        RestoreRun.Target intermediary = target(settings, "intermediary", "restore-host");
-        beans.put("restoreRun", new RestoreRun(workDir, dumpDir, timezone, clock,
-                settings.get("influx.database"), intermediary, target(settings, "production", "backup-host"),
+        beans.put("restoreRun", new RestoreRun(workDir, dumpDir, timezone, clock, settings.get("influx.database"),
+                target(settings, influxIntermediary, "intermediary", "restore-host"),
+                target(settings, influxProduction, "production", "backup-host"),
                 settings.get("influx.intermediary.stop-command"), settings.get("influx.intermediary.start-command"),
                 intermediaryDirs, swift, days));
         beans.put("dumpRun", new DumpRun(dumpDir, timezone, clock, settings.getInt("dump.lag-days"),
                 settings.get("dump.measurements"), settings.get("influx.database"),
-                settings.getOptional("dump.retention-policy"), positive(settings, "dump.page-size"),
-                intermediary.url(), intermediary.authorization(), swift, days));
+                settings.getOptional("dump.retention-policy"), positive(settings, "dump.page-size"), influxIntermediary,
+                swift, days));
         beans.put("nextDumpPage", new NextDumpPage(settings.getInt("dump.progress-pages")));
         beans.put("catchUp", new CatchUp(settings, clock));
         beans.put("catchUpOutcomes", new CatchUpOutcomes());
@@ -94,7 +98,7 @@ public final class Services {
         beans.put("restoreAdvice", new RestoreAdvice(settings.get("influx.database")));
         JobMonitor monitor = new JobMonitor(settings, clock, Set.of(RestoreRun.DRY_RUN_HEADER, PruneRun.DRY_RUN_HEADER));
         beans.put(JOB_MONITOR, monitor);
-        beans.putAll(Health.checks(settings, monitor, auth, influxChecks));
+        beans.putAll(Health.checks(settings, monitor, auth, influxProduction, influxIntermediary));
         return beans;
     }
 
@@ -114,11 +118,17 @@ public final class Services {
         return value;
     }
 
-    private static RestoreRun.Target target(Settings settings, String name, String rpcKey) {
-        String prefix = "influx." + name + ".";
-        return new RestoreRun.Target(name, httpUrl(settings, prefix + "url"), settings.get(prefix + rpcKey),
-                InfluxChecks.basicAuth(settings.getOptional(prefix + "user"), settings.getOptional(prefix + "password")),
-                settings.get(prefix + "datadir"));
+    /** The InfluxDB of one side, with its credentials (the password from the environment or its file, as any secret). */
+    private static InfluxClient influxClient(Settings settings, String side) {
+        String prefix = "influx." + side + ".";
+        return new InfluxClient(side, httpUrl(settings, prefix + "url"), settings.getOptional(prefix + "user"),
+                settings.getOptional(prefix + "password"), positive(settings, "influx.connect-timeout-ms"),
+                positive(settings, "influx.timeout-ms"));
+    }
+
+    private static RestoreRun.Target target(Settings settings, InfluxClient influx, String name, String rpcKey) {
+        return new RestoreRun.Target(name, influx, settings.get("influx." + name + "." + rpcKey),
+                settings.get("influx." + name + ".datadir"));
     }
 
     static String httpUrl(Settings settings, String key) {

@@ -1,34 +1,17 @@
 package io.influxswiftbackup.dump;
 
-import org.apache.camel.http.base.HttpOperationFailedException;
+import io.influxswiftbackup.failure.TransientFailure;
+import io.influxswiftbackup.influx.InfluxUnavailableException;
 
 /**
- * The day's streamed query of a measurement failed on the wire (no answer, a connection cut or
- * silent while the answer streamed, or an HTTP error status), named with the measurement, the page
- * it reached and the attempt. The failure stays its cause, so {@code routes/errors.yaml} decides from
- * it whether the attempt is made again; {@link #getStatusCode()} is the status its rules read.
+ * The day's streamed query of a measurement failed on the wire (InfluxDB unreachable, busy or
+ * failing, or the connection cut or silent while the answer streamed), named with the measurement,
+ * the page it reached and the attempt. Transient: {@code routes/errors.yaml} makes the whole attempt
+ * again, after InfluxDB's {@code Retry-After} if it gave one.
  */
-public class DumpQueryBroke extends DumpException {
+public class DumpQueryBroke extends TransientFailure {
 
-    private final int statusCode;
-
-    public DumpQueryBroke(String message, Throwable cause) {
-        super(message, cause);
-        HttpOperationFailedException answer = answer(cause);
-        this.statusCode = answer == null ? 0 : answer.getStatusCode();
-    }
-
-    /** The HTTP status InfluxDB answered, or 0 when the failure was not an answer. */
-    public int getStatusCode() {
-        return statusCode;
-    }
-
-    static HttpOperationFailedException answer(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof HttpOperationFailedException answer) {
-                return answer;
-            }
-        }
-        return null;
+    public DumpQueryBroke(String message, InfluxUnavailableException cause) {
+        super(message, cause.retryAfterMs(), cause);
     }
 }

@@ -7,9 +7,10 @@ import io.influxswiftbackup.swift.SwiftClient;
 import io.influxswiftbackup.swift.SwiftClient.StoredObject;
 import io.influxswiftbackup.day.Day;
 import io.influxswiftbackup.monitor.JobRun;
-import io.influxswiftbackup.influx.InfluxChecks;
+import io.influxswiftbackup.influx.InfluxAccessDeniedException;
+import io.influxswiftbackup.influx.InfluxClient;
+import io.influxswiftbackup.influx.InfluxUnavailableException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,18 +53,16 @@ public class DumpRun {
     private final String database;
     private final String retentionPolicy;
     private final int pageSize;
-    private final String influxUrl;
-    private final String influxAuthorization;
+    /** The intermediary, which the dump reads. */
+    private final InfluxClient influx;
     private final SwiftClient swift;
     private final DayStore days;
 
     public DumpRun(Path dumpDir, String timezone, Clock clock, int lagDays, String measurements, String database,
-                   String retentionPolicy, int pageSize, String influxUrl, String influxAuthorization,
-                   SwiftClient swift, DayStore days) {
+                   String retentionPolicy, int pageSize, InfluxClient influx, SwiftClient swift, DayStore days) {
+        this.influx = influx;
         this.swift = swift;
         this.days = days;
-        this.influxUrl = influxUrl;
-        this.influxAuthorization = influxAuthorization;
         this.dumpDir = dumpDir;
         this.timezone = timezone;
         this.clock = clock;
@@ -104,8 +103,6 @@ public class DumpRun {
         ZoneId zone = Day.zone(timezone);
         JobRun.noteDay(exchange, day);
         exchange.setProperty("day", day);
-        exchange.setProperty("influxUrl", influxUrl);
-        exchange.setProperty("influxAuthorization", influxAuthorization);
         exchange.setProperty("container", day.container());
         exchange.setProperty("force", force);
         exchange.setProperty("from", day.date().atStartOfDay(zone).toInstant());
@@ -198,27 +195,11 @@ public class DumpRun {
         }
     }
 
-    /** The form of the query for the measurement's tag keys. */
-    public String tagKeysQuery(@ExchangeProperty("measurement") String measurement) {
-        return InfluxQl.form(database, "SHOW TAG KEYS FROM " + InfluxQl.source(retentionPolicy, measurement), Map.of());
-    }
-
-    public String fieldKeysQuery(@ExchangeProperty("measurement") String measurement) {
-        return InfluxQl.form(database, "SHOW FIELD KEYS FROM " + InfluxQl.source(retentionPolicy, measurement), Map.of());
-    }
-
-    /** The form of the one streamed query for the whole day: chunks of dump.page-size rows. */
-    public String selectQuery(@ExchangeProperty("measurement") String measurement, @ExchangeProperty("from") Instant from,
-                              @ExchangeProperty("to") Instant to) {
-        Map<String, String> options = new LinkedHashMap<>();
-        options.put("chunked", "true");
-        options.put("chunk_size", String.valueOf(pageSize));
-        return InfluxQl.form(database, InfluxQl.selectWindow(retentionPolicy, measurement, from, to), options);
-    }
-
-    public void noteTagKeys(Exchange exchange) throws IOException {
+    /** The measurement's tag keys ({@code tagKeys}): every other column of its answer but time is a field. */
+    public void readTagKeys(Exchange exchange, @ExchangeProperty("measurement") String measurement) {
         Set<String> keys = new LinkedHashSet<>();
-        for (var row : InfluxChecks.result(exchange).path("series").path(0).path("values")) {
+        for (var row : influx.query(database, "SHOW TAG KEYS FROM " + InfluxQl.source(retentionPolicy, measurement))
+                .path("series").path(0).path("values")) {
             keys.add(row.path(0).asText());
         }
         exchange.setProperty("tagKeys", keys);
@@ -226,8 +207,9 @@ public class DumpRun {
 
     /** A measurement without field keys does not exist (the values' types come with the MessagePack answer). */
     @SuppressWarnings("unchecked")
-    public Schema noteFieldKeys(Exchange exchange, @ExchangeProperty("measurement") String measurement) throws IOException {
-        if (InfluxChecks.result(exchange).path("series").path(0).path("values").isEmpty()) {
+    public Schema readFieldKeys(Exchange exchange, @ExchangeProperty("measurement") String measurement) {
+        if (influx.query(database, "SHOW FIELD KEYS FROM " + InfluxQl.source(retentionPolicy, measurement))
+                .path("series").path(0).path("values").isEmpty()) {
             throw new DumpException("measurement " + measurement + " does not exist in " + database
                     + (retentionPolicy.isEmpty() ? "" : "." + retentionPolicy));
         }
@@ -236,17 +218,24 @@ public class DumpRun {
         return schema;
     }
 
-    /** Opens the page reader over the streamed answer (the loop's first turn needs to know whether there is a page). */
+    /** The form of the one streamed query for the whole day: chunks of dump.page-size rows. */
+    String selectQuery(String measurement, Instant from, Instant to) {
+        Map<String, String> options = new LinkedHashMap<>();
+        options.put("chunked", "true");
+        options.put("chunk_size", String.valueOf(pageSize));
+        return InfluxQl.form(database, InfluxQl.selectWindow(retentionPolicy, measurement, from, to), options);
+    }
+
+    /**
+     * Sends the day's query and opens the page reader over its streamed answer (the loop's first
+     * turn needs to know whether there is a page).
+     */
     public void openPages(Exchange exchange, @ExchangeProperty("measurement") String measurement,
+                          @ExchangeProperty("from") Instant from, @ExchangeProperty("to") Instant to,
                           @ExchangeProperty("schema") Schema schema) throws IOException {
-        Integer status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
-        InputStream body = exchange.getMessage().getBody(InputStream.class);
-        if (status != null && status != 200) {
-            throw new DumpException("InfluxDB answered " + status + " to the query of " + measurement);
-        }
-        MessagePackPages pages = new MessagePackPages(body, measurement, schema, pageSize);
+        MessagePackPages pages = new MessagePackPages(influx.streamQuery(selectQuery(measurement, from, to)),
+                measurement, schema, pageSize);
         exchange.setProperty("pages", pages);
-        exchange.getMessage().setBody(null);
         exchange.setProperty(NextDumpPage.MORE_PAGES, pages.hasNext());
     }
 
@@ -257,36 +246,43 @@ public class DumpRun {
     }
 
     /**
-     * The attempt at the day's query failed. InfluxDB's own answer ("error", "partial") and the
-     * dump's own failures are thrown as they are; a failure of the wire is thrown named with the
-     * measurement, the page reached and the attempt, its cause kept for errors.yaml to retry it.
+     * The attempt at the day's query failed. A failure of the wire (InfluxDB unreachable, busy, cut
+     * or silent while its answer streamed) is thrown named with the measurement, the page reached and
+     * the attempt, as a {@link DumpQueryBroke} that errors.yaml retries; the dump's own failures and
+     * InfluxDB's answer ("error", "partial") are thrown as they are; anything else fails the
+     * measurement, named the same way.
      */
     public void attemptFailed(Exchange exchange, @ExchangeProperty("measurement") String measurement,
                               @ExchangeProperty("pages") MessagePackPages pages) {
         Exception failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof RuntimeException own && own.getClass().getName().startsWith("io.influxswiftbackup.")) {
-                throw own;
-            }
-        }
         Integer retries = exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, Integer.class);
         int attempt = retries == null ? 1 : retries + 1;
         String where = pages == null ? "before its first page" : "on page " + (pages.pages() + 1)
                 + " (" + pages.records() + " records read)";
-        throw new DumpQueryBroke("the day's query of " + measurement + " failed " + where + ", attempt " + attempt
-                + ": " + wireFailure(failure), failure);
-    }
-
-    private static String wireFailure(Throwable failure) {
-        var answer = DumpQueryBroke.answer(failure);
-        if (answer != null) {
-            return "InfluxDB answered " + answer.getStatusCode() + (answer.getStatusText() == null ? "" : " " + answer.getStatusText());
+        String failed = "the day's query of " + measurement + " failed " + where + ", attempt " + attempt + ": ";
+        InfluxUnavailableException wire = find(failure, InfluxUnavailableException.class);
+        if (wire != null) {
+            throw new DumpQueryBroke(failed + "InfluxDB " + wire.what(), wire);
+        }
+        RuntimeException own = find(failure, RuntimeException.class);
+        if (own != null) {
+            throw own;
         }
         Throwable root = failure;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
+        throw new DumpException(failed + root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage()));
+    }
+
+    /** The first failure in the chain of this type that is the tool's own. */
+    private static <T extends Throwable> T find(Throwable failure, Class<T> type) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t) && t.getClass().getName().startsWith("io.influxswiftbackup.")) {
+                return type.cast(t);
+            }
+        }
+        return null;
     }
 
     /** After the page loop: the counts, and the last timestamp the dump covers. */
@@ -317,6 +313,10 @@ public class DumpRun {
     @SuppressWarnings("unchecked")
     public void recordFailure(Exchange exchange, @ExchangeProperty("measurement") String measurement) throws IOException {
         Exception failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        InfluxAccessDeniedException refused = find(failure, InfluxAccessDeniedException.class);
+        if (refused != null) {
+            throw refused; // no other measurement can do better: the run fails at once
+        }
         String reason = failure == null ? "unknown" : failure.getMessage();
         LOG.error("Dump of {} failed: {}", measurement, reason);
         exchange.getProperty("failures", List.class).add(measurement + ": " + reason);

@@ -1,114 +1,83 @@
 package io.influxswiftbackup.influx;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Base64;
-import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 
 /**
- * Reading InfluxDB's answers: {@code /query} reports errors as HTTP 200 with an "error" field, so
- * every answer is checked here. Also the wait until an InfluxDB that was (re)started answers.
+ * The restore's questions to the InfluxDB it restores into (exchange property {@code influx}):
+ * does it answer (after a start), does it take the configured user, and does the restored database
+ * exist and hold data.
  */
 public class InfluxChecks {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /** Which InfluxDB a run talks to: the {@link InfluxClient} of its side. */
+    public static final String INFLUX = "influx";
+
+    private static final String SHOW_DATABASES = "SHOW DATABASES";
+    private static final Duration ASK_AGAIN = Duration.ofMillis(200);
+
     private final long timeoutMs;
 
     public InfluxChecks(long timeoutMs) {
         this.timeoutMs = timeoutMs;
     }
 
-    /** Waits until {@code url}/ping answers 204, at most the configured time. */
-    public void awaitAnswer(@ExchangeProperty("influxUrl") String url) throws InterruptedException {
-        Instant deadline = Instant.now().plusMillis(timeoutMs);
-        String last = "no answer";
-        while (Instant.now().isBefore(deadline)) {
-            last = ping(url);
-            if (last == null) {
-                return;
+    /** Waits until the InfluxDB answers, at most the configured time. */
+    public void awaitAnswer(@ExchangeProperty(INFLUX) InfluxClient influx) throws InterruptedException {
+        influx.awaitAnswer(Duration.ofMillis(timeoutMs));
+    }
+
+    /**
+     * Before anything is downloaded or touched: an InfluxDB that answers must take the configured
+     * user. One that does not answer now is not judged (the restore into the intermediary starts it).
+     */
+    public void requireAccess(@ExchangeProperty(INFLUX) InfluxClient influx) {
+        if (influx.answers()) {
+            influx.query(null, SHOW_DATABASES);
+        }
+    }
+
+    /** The restored database must be there. */
+    public void requireDatabase(@ExchangeProperty(INFLUX) InfluxClient influx, @ExchangeProperty("database") String database) {
+        if (!databaseExists(influx, database)) {
+            throw new InfluxException("database " + database + " does not exist after the restore");
+        }
+    }
+
+    /**
+     * The restored database must hold at least one point. After an online restore InfluxDB can answer
+     * for a moment as if it held none (its shards' files are on disk, but not yet open), so it is
+     * asked again until the configured time is up.
+     */
+    public void requireData(@ExchangeProperty(INFLUX) InfluxClient influx, @ExchangeProperty("database") String database)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMillis(timeoutMs).toNanos();
+        while (!hasSeries(firstPoint(influx, database))) {
+            if (System.nanoTime() - deadline >= 0) {
+                throw new InfluxException("database " + database + " holds no point after the restore");
             }
-            Thread.sleep(200);
-        }
-        throw new InfluxException("InfluxDB at " + url + " did not answer within " + timeoutMs / 1000 + " s (" + last + ")");
-    }
-
-    /** One {@code /ping}: null when InfluxDB answers 204, else what it did. */
-    public String ping(String url) {
-        try {
-            int status = http.send(HttpRequest.newBuilder(URI.create(url + "/ping")).timeout(Duration.ofSeconds(5))
-                    .GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-            return status == 204 ? null : "InfluxDB at " + url + " answered HTTP " + status;
-        } catch (IOException e) {
-            return "InfluxDB at " + url + " does not answer (" + e.getClass().getSimpleName() + ")";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "interrupted while asking InfluxDB at " + url;
+            Thread.sleep(ASK_AGAIN.toMillis());
         }
     }
 
-    /** Sends the target's credentials, if it has any, with the next InfluxDB call. */
-    public void authorize(Exchange exchange, @ExchangeProperty("influxAuthorization") String authorization) {
-        if (authorization != null) {
-            exchange.getMessage().setHeader("Authorization", authorization);
-        }
+    /** Whether {@code SHOW DATABASES} lists the database. */
+    public static boolean databaseExists(InfluxClient influx, String database) {
+        return listsDatabase(influx.query(null, SHOW_DATABASES), database);
     }
 
-    /** The value of an Authorization header for optional basic-auth credentials, or null. */
-    public static String basicAuth(String user, String password) {
-        if (user == null || user.isBlank()) {
-            return null;
-        }
-        String pair = user + ":" + (password == null ? "" : password);
-        return "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    /** One point of any measurement of the database (an answer without series when it holds none). */
+    public static JsonNode firstPoint(InfluxClient influx, String database) {
+        return influx.query(database, "SELECT * FROM /.*/ LIMIT 1");
     }
 
-    /** Parses a /query answer and fails on an error inside it. */
-    public static JsonNode result(Exchange exchange) throws IOException {
-        Integer status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
-        JsonNode root;
-        try (InputStream body = exchange.getMessage().getBody(InputStream.class)) {
-            root = body == null ? JSON.createObjectNode() : JSON.readTree(body);
-        }
-        if (status != null && status != 200) {
-            throw new InfluxException("InfluxDB answered " + status + ": " + root.path("error").asText(""));
-        }
-        JsonNode first = root.path("results").path(0);
-        if (root.has("error") || first.has("error")) {
-            throw new InfluxException("InfluxDB: " + (root.has("error") ? root.get("error") : first.get("error")).asText());
-        }
-        return first;
-    }
-
-    /** After {@code SHOW DATABASES}: the restored database must be there. */
-    public void requireDatabase(Exchange exchange, @ExchangeProperty("database") String database) throws IOException {
-        for (JsonNode row : result(exchange).path("series").path(0).path("values")) {
+    private static boolean listsDatabase(JsonNode showDatabases, String database) {
+        for (JsonNode row : showDatabases.path("series").path(0).path("values")) {
             if (database.equals(row.path(0).asText())) {
-                return;
+                return true;
             }
         }
-        throw new InfluxException("database " + database + " does not exist after the restore");
-    }
-
-    /** After {@code SELECT * FROM /.* / LIMIT 1}: the database must hold at least one point. */
-    public void requireData(Exchange exchange, @ExchangeProperty("database") String database) throws IOException {
-        if (result(exchange).path("series").isEmpty()) {
-            throw new InfluxException("database " + database + " holds no point after the restore");
-        }
-    }
-
-    /** After a statement that returns nothing: fails on an error inside the answer. */
-    public void requireNoError(Exchange exchange) throws IOException {
-        result(exchange);
+        return false;
     }
 
     /** Whether a SELECT answer holds any series. */

@@ -8,7 +8,9 @@ import io.influxswiftbackup.swift.SwiftClient.Downloaded;
 import io.influxswiftbackup.day.Day;
 import io.influxswiftbackup.monitor.JobRun;
 import io.influxswiftbackup.files.LocalFiles;
+import io.influxswiftbackup.dump.InfluxQl;
 import io.influxswiftbackup.influx.InfluxChecks;
+import io.influxswiftbackup.influx.InfluxClient;
 import io.influxswiftbackup.influx.InfluxException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -42,7 +44,7 @@ public class RestoreRun {
     static final String DAY_CHECK = "dayCheck";
 
     /** Where a restore goes, and how to reach that InfluxDB. */
-    public record Target(String name, String url, String rpcHost, String authorization, String dataDir) {
+    public record Target(String name, InfluxClient influx, String rpcHost, String dataDir) {
     }
 
     private final Path workDir;
@@ -99,9 +101,9 @@ public class RestoreRun {
         exchange.setProperty("container", day.container());
         exchange.setProperty("prefix", day.shardsPrefix());
         exchange.setProperty("target", target.name());
-        exchange.setProperty("influxUrl", target.url());
+        exchange.setProperty(InfluxChecks.INFLUX, target.influx());
+        exchange.setProperty("influxUrl", target.influx().url());
         exchange.setProperty("rpcHost", target.rpcHost());
-        exchange.setProperty("influxAuthorization", target.authorization());
         exchange.setProperty("dataDir", target.dataDir());
         exchange.setProperty("sourceDatabase", database);
         exchange.setProperty("database", newDb != null ? newDb : database);
@@ -196,25 +198,26 @@ public class RestoreRun {
         }
     }
 
-    /** Reads the answer to SHOW DATABASES into {@code databaseExists}. */
-    public void noteDatabaseExists(Exchange exchange) throws IOException {
-        String db = exchange.getProperty("database", String.class);
-        boolean exists = false;
-        for (var row : InfluxChecks.result(exchange).path("series").path(0).path("values")) {
-            exists |= db.equals(row.path(0).asText());
-        }
-        exchange.setProperty("databaseExists", exists);
+    /** Whether the production database exists ({@code databaseExists}). */
+    public void noteDatabaseExists(Exchange exchange, @ExchangeProperty(InfluxChecks.INFLUX) InfluxClient influx,
+                                   @ExchangeProperty("database") String database) {
+        exchange.setProperty("databaseExists", InfluxChecks.databaseExists(influx, database));
         exchange.setProperty("databaseHasData", false);
     }
 
-    /** Reads the answer to a one-point SELECT into {@code databaseHasData}. */
-    public void noteDatabaseHasData(Exchange exchange) throws IOException {
+    /** Whether the existing production database holds any point ({@code databaseHasData}). */
+    public void noteDatabaseHasData(Exchange exchange, @ExchangeProperty(InfluxChecks.INFLUX) InfluxClient influx,
+                                    @ExchangeProperty("database") String database) {
         try {
-            exchange.setProperty("databaseHasData", InfluxChecks.hasSeries(InfluxChecks.result(exchange)));
+            exchange.setProperty("databaseHasData", InfluxChecks.hasSeries(InfluxChecks.firstPoint(influx, database)));
         } catch (InfluxException e) {
-            throw new RestoreException("cannot tell whether production database " + exchange.getProperty("database")
-                    + " holds data: " + e.getMessage());
+            throw new RestoreException("cannot tell whether production database " + database + " holds data: " + e.getMessage());
         }
+    }
+
+    /** Drops the production database the restore replaces (--force) or that is empty. */
+    public void dropDatabase(@ExchangeProperty(InfluxChecks.INFLUX) InfluxClient influx, @ExchangeProperty("database") String database) {
+        influx.command("DROP DATABASE " + InfluxQl.identifier(database));
     }
 
     /** What the run would do, step by step, for --dry-run. */
@@ -223,6 +226,8 @@ public class RestoreRun {
         String format = exchange.getProperty("format", String.class);
         String dir = exchange.getProperty("downloadDir", String.class);
         List<String> steps = new ArrayList<>();
+        steps.add("check that " + exchange.getProperty(InfluxChecks.INFLUX, InfluxClient.class).name()
+                + " takes the configured user, if it answers");
         steps.add("download and verify " + exchange.getProperty("objectCount") + " objects (" + exchange.getProperty("objectBytes")
                 + " bytes) of " + day.shardsPrefix() + " into " + dir);
         if ("intermediary".equals(exchange.getProperty("target"))) {

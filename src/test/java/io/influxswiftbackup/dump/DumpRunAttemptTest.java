@@ -1,30 +1,43 @@
 package io.influxswiftbackup.dump;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.influxswiftbackup.failure.TransientFailure;
+import io.influxswiftbackup.influx.InfluxClient;
 import io.influxswiftbackup.influx.InfluxException;
+import io.influxswiftbackup.influx.InfluxUnavailableException;
+import java.io.IOException;
 import java.net.SocketException;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.RuntimeCamelException;
-import org.apache.camel.http.base.HttpOperationFailedException;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** What a failed attempt at the day's query throws: the wire's failures named for the retry, InfluxDB's answer as it is. */
+/** What a failed attempt at the day's query throws: the wire's failures named for the retry, anything else as fatal. */
 class DumpRunAttemptTest {
+
+    private static final String INTERMEDIARY = "the intermediary InfluxDB at 127.0.0.1:1";
 
     @TempDir
     Path dir;
 
+    private final InfluxClient influx = new InfluxClient("intermediary", "http://127.0.0.1:1", null, null, 1000, 1000);
+
+    @AfterEach
+    void close() {
+        influx.close();
+    }
+
     private DumpRun run() {
-        return new DumpRun(dir, "UTC", Clock.systemUTC(), 1, "m", "db", "", 10, "http://127.0.0.1:1", null, null, null);
+        return new DumpRun(dir, "UTC", Clock.systemUTC(), 1, "m", "db", "", 10, influx, null, null);
     }
 
     private static Exchange failedWith(Exception failure, Integer redeliveries) {
@@ -37,23 +50,23 @@ class DumpRunAttemptTest {
     }
 
     @Test
-    void aCutConnectionIsNamedWithTheMeasurementTheAttemptAndKeptAsTheCause() {
+    void aCutConnectionIsNamedWithTheMeasurementTheAttemptAndRetried() {
         SocketException reset = new SocketException("Connection reset");
-        Exchange exchange = failedWith(new RuntimeCamelException(reset), 1);
+        InfluxUnavailableException cut = new InfluxUnavailableException(INTERMEDIARY, "cut the connection (SocketException: Connection reset)", null, reset);
+        Exchange exchange = failedWith(new RuntimeCamelException(cut), 1);
         DumpQueryBroke broke = assertThrows(DumpQueryBroke.class, () -> run().attemptFailed(exchange, "cpu", null));
-        assertEquals("the day's query of cpu failed before its first page, attempt 2: SocketException: Connection reset",
-                broke.getMessage());
-        assertSame(reset, broke.getCause().getCause());
-        assertEquals(0, broke.getStatusCode());
+        assertEquals("the day's query of cpu failed before its first page, attempt 2: InfluxDB cut the connection"
+                + " (SocketException: Connection reset)", broke.getMessage());
+        assertSame(cut, broke.getCause());
     }
 
     @Test
-    void anAnswer503KeepsItsStatusForTheRetryPolicy() {
-        var answer = new HttpOperationFailedException("http://i/query", 503, "Service Unavailable", null, Map.of(), "");
-        DumpQueryBroke broke = assertThrows(DumpQueryBroke.class, () -> run().attemptFailed(failedWith(answer, null), "cpu", null));
+    void anAnswer503KeepsItsRetryAfter() {
+        var busy = new InfluxUnavailableException(INTERMEDIARY, "answered 503 Service Unavailable", 1000L, null);
+        DumpQueryBroke broke = assertThrows(DumpQueryBroke.class, () -> run().attemptFailed(failedWith(busy, null), "cpu", null));
         assertEquals("the day's query of cpu failed before its first page, attempt 1: InfluxDB answered 503 Service Unavailable",
                 broke.getMessage());
-        assertEquals(503, broke.getStatusCode());
+        assertEquals(1000L, broke.retryAfterMs());
     }
 
     @Test
@@ -61,5 +74,15 @@ class DumpRunAttemptTest {
         InfluxException error = new InfluxException("InfluxDB failed on page 3 of cpu: timeout");
         Exchange exchange = failedWith(new RuntimeCamelException(error), null);
         assertSame(error, assertThrows(InfluxException.class, () -> run().attemptFailed(exchange, "cpu", null)));
+    }
+
+    @Test
+    void aFailureOffTheWireIsFatalNamedTheSameWay() {
+        Exchange exchange = failedWith(new RuntimeCamelException(new IOException("No space left on device")), null);
+        RuntimeException failed = assertThrows(RuntimeException.class, () -> run().attemptFailed(exchange, "cpu", null));
+        assertEquals(DumpException.class, failed.getClass());
+        assertFalse(failed instanceof TransientFailure);
+        assertEquals("the day's query of cpu failed before its first page, attempt 1: IOException: No space left on device",
+                failed.getMessage());
     }
 }

@@ -349,7 +349,7 @@ class DumpIT {
         swift.deleteContainers(CUT_DAY);
         try (FaultProxy proxy = intermediaryProxy(); LogCapture log = new LogCapture(RetryAfter.class)) {
             proxy.inject(Fault.STALL_RESPONSE, 1, STREAMED_QUERY);
-            Exchange result = dumpCutDay(proxy, Map.of("camel.component.http.responseTimeout", "1000"));
+            Exchange result = dumpCutDay(proxy, Map.of("influx.timeout-ms", "1000"));
             assertFalse(result.isFailed(), () -> String.valueOf(result.getException()));
             assertEquals(1, proxy.faulted(Fault.STALL_RESPONSE).size(), proxy.requests().toString());
             assertEquals(2, proxy.requests().stream().filter(STREAMED_QUERY).count(), "the query is sent again: " + proxy.requests());
