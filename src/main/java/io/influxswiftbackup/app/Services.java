@@ -19,6 +19,7 @@ import io.influxswiftbackup.influx.InfluxClient;
 import io.influxswiftbackup.monitor.JobMonitor;
 import io.influxswiftbackup.prune.PruneRun;
 import io.influxswiftbackup.restore.IntermediaryDirs;
+import io.influxswiftbackup.restore.IntermediaryService;
 import io.influxswiftbackup.restore.RestoreAdvice;
 import io.influxswiftbackup.restore.RestoreRun;
 import io.influxswiftbackup.restore.ShardsOnDisk;
@@ -79,6 +80,8 @@ public final class Services {
         IntermediaryDirs intermediaryDirs = new IntermediaryDirs(Path.of(settings.get("influx.intermediary.metadir")),
                 Path.of(settings.get("influx.intermediary.datadir")), Path.of(settings.get("influx.intermediary.waldir")));
         beans.put("shardsOnDisk", new ShardsOnDisk(settings.getInt("restore.start-timeout-ms")));
+        beans.put("intermediaryService", new IntermediaryService(settings.get("influx.intermediary.stop-command"),
+                settings.get("influx.intermediary.start-command"), settings.getLong("restore.command-timeout-ms")));
         beans.put("intermediaryDirs", intermediaryDirs);
         Path dumpDir = Path.of(settings.get("dump.dir"));
         beans.put("restoreRun", new RestoreRun(workDir, dumpDir, timezone, clock, settings.get("influx.database"),

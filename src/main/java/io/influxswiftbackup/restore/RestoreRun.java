@@ -275,8 +275,12 @@ public class RestoreRun {
         LocalFiles.deleteTree(Path.of(downloadDir));
     }
 
-    /** Rethrows the failure a rollback was made for, once the rollback is done. */
-    public void rethrow(@ExchangeProperty("restoreFailure") Exception failure) throws Exception {
-        throw failure;
+    /**
+     * Once a rollback is done: the run fails with the failure it was made for, marked exhausted as
+     * Camel marks a failure whose retries ran out, so no step retries the restore around it.
+     */
+    public void failWithCaught(Exchange exchange) throws Exception {
+        exchange.getExchangeExtension().setRedeliveryExhausted(true);
+        throw exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
     }
 }

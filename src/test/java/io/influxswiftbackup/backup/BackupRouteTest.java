@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.influxswiftbackup.app.JobRuntime;
 import io.influxswiftbackup.config.Settings;
+import io.influxswiftbackup.swift.SwiftClient.StoredObject;
 import io.influxswiftbackup.swift.SwiftException;
+import java.io.File;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -28,8 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The logic of routes/backup.yaml with the Swift steps replaced by mocks and influxd by a script
- * that writes three files: what is uploaded under which name, and that nothing is deleted unless
- * every file went up.
+ * that writes three files: every file is uploaded, the uploads' results are gathered for the
+ * listing check and the manifest, and nothing is deleted unless every file went up.
  */
 class BackupRouteTest {
 
@@ -55,22 +57,16 @@ class BackupRouteTest {
         Settings settings = Settings.load(config, Map.of());
         runtime = JobRuntime.startOnce(settings, Clock.fixed(Instant.parse("2016-06-11T23:55:00Z"), ZoneOffset.UTC));
         AdviceWith.adviceWith(runtime.context(), "backup", route -> {
-            route.interceptSendToEndpoint("direct:swift-ensure-container").skipSendToOriginalEndpoint().to("mock:ensure");
-            route.interceptSendToEndpoint("direct:swift-cluster-limits").skipSendToOriginalEndpoint().to("mock:limits");
-            route.interceptSendToEndpoint("direct:swift-list").skipSendToOriginalEndpoint()
-                    .setBody(route.constant(List.of()));
-            route.interceptSendToEndpoint("direct:swift-verify-listing").skipSendToOriginalEndpoint().to("mock:verify");
-            route.interceptSendToEndpoint("direct:swift-upload-verified").skipSendToOriginalEndpoint().to("mock:upload");
-            route.interceptSendToEndpoint("direct:swift-mark-day-in-progress").skipSendToOriginalEndpoint().to("mock:mark");
-            route.interceptSendToEndpoint("direct:swift-write-manifest").skipSendToOriginalEndpoint()
-                    .to("bean:dayManifest?method=compose").to("mock:put-manifest");
-            route.interceptSendToEndpoint("direct:swift-delete-obsolete").skipSendToOriginalEndpoint().to("mock:delete-obsolete");
-            route.interceptSendToEndpoint("direct:swift-clear-day-mark").skipSendToOriginalEndpoint().to("mock:clear-mark");
+            route.weaveById("backup-prepare-container").replace().to("mock:prepare");
+            route.weaveById("backup-upload-verified").replace().to("mock:upload");
+            route.weaveById("backup-verify-listing").replace().to("mock:verify");
+            route.weaveById("backup-write-manifest").replace().to("mock:commit");
         });
         MockEndpoint upload = runtime.context().getEndpoint("mock:upload", MockEndpoint.class);
         upload.whenAnyExchangeReceived(exchange -> {
-            exchange.setProperty("localSize", 4L);
-            exchange.setProperty("localMd5", "0123456789abcdef0123456789abcdef");
+            File file = exchange.getMessage().getBody(File.class);
+            exchange.getMessage().setBody(new StoredObject("2016-06-11", "2016-06-11/shards/" + file.getName(), file.length(),
+                    "0123456789abcdef0123456789abcdef", null, null, false, 1));
         });
         return upload;
     }
@@ -90,19 +86,18 @@ class BackupRouteTest {
     @Test
     void uploadsEveryFileUnderTheRunbooksNameThenDeletesTheLocalCopy() throws Exception {
         MockEndpoint upload = start(WRITES_THREE_FILES);
-        upload.expectedPropertyValuesReceivedInAnyOrder("objectName",
-                "2016-06-11/shards/meta.00", "2016-06-11/shards/sensu_db.autogen.00001.00",
-                "2016-06-11/shards/sensu_db.autogen.00010.00");
-        upload.expectedPropertyReceived("container", "2016-06-11");
         Exchange result = runtime.run("direct:backup", Map.of());
         assertFalse(result.isFailed(), () -> String.valueOf(result.getException()));
-        upload.assertIsSatisfied();
+        assertEquals(List.of("meta.00", "sensu_db.autogen.00001.00", "sensu_db.autogen.00010.00"), upload.getReceivedExchanges()
+                .stream().map(e -> e.getIn().getBody(File.class).getName()).sorted().toList(), "every file influxd wrote, once");
         assertEquals(List.of(), runDirs(dir.resolve("work")));
-        assertEquals(List.of(1, 1, 1, 1), List.of(received("mock:mark"), received("mock:verify"), received("mock:put-manifest"),
-                received("mock:clear-mark")), "the day is marked, the listing verified, its manifest written, the mark removed");
-        String manifest = runtime.context().getEndpoint("mock:put-manifest", MockEndpoint.class)
-                .getReceivedExchanges().get(0).getMessage().getBody(String.class);
-        assertTrue(manifest.contains("\"2016-06-11/shards/sensu_db.autogen.00010.00\""), manifest);
+        assertEquals(List.of(1, 1, 1), List.of(received("mock:prepare"), received("mock:verify"), received("mock:commit")),
+                "the day is prepared, the listing verified, the manifest committed");
+        List<?> committed = runtime.context().getEndpoint("mock:commit", MockEndpoint.class)
+                .getReceivedExchanges().get(0).getMessage().getBody(List.class);
+        assertEquals(List.of("2016-06-11/shards/meta.00", "2016-06-11/shards/sensu_db.autogen.00001.00",
+                "2016-06-11/shards/sensu_db.autogen.00010.00"), committed.stream().map(o -> ((StoredObject) o).name()).sorted().toList(),
+                "the split's results, gathered, go to the listing check and the manifest");
     }
 
     @Test
@@ -119,8 +114,8 @@ class BackupRouteTest {
         }
         assertEquals("Swift answered 503 for sensu_db.autogen.00001.00", cause.getMessage());
         assertTrue(upload.getReceivedCounter() >= 2, "uploads run in parallel; the failed one was tried");
-        assertEquals(List.of(1, 0, 0, 0), List.of(received("mock:mark"), received("mock:verify"), received("mock:put-manifest"),
-                received("mock:clear-mark")), "the day stays marked in progress: no manifest");
+        assertEquals(List.of(1, 0, 0), List.of(received("mock:prepare"), received("mock:verify"), received("mock:commit")),
+                "the day stays marked in progress: no manifest");
         List<String> runs = runDirs(dir.resolve("work"));
         assertEquals(1, runs.size());
         assertEquals(List.of("meta.00", "sensu_db.autogen.00001.00", "sensu_db.autogen.00010.00"),
@@ -136,7 +131,7 @@ class BackupRouteTest {
         assertTrue(result.isFailed());
         assertEquals("influxd backup exited 1: backup: database not found: nodb", result.getException().getMessage());
         assertEquals(0, upload.getReceivedCounter());
-        assertEquals(0, runtime.context().getEndpoint("mock:ensure", MockEndpoint.class).getReceivedCounter());
+        assertEquals(0, received("mock:prepare"), "the day's container is not touched");
     }
 
     @Test
