@@ -1,26 +1,20 @@
 package io.influxswiftbackup.cli;
 
 import io.influxswiftbackup.app.JobRuntime;
+import io.influxswiftbackup.swift.SwiftClient;
 import io.influxswiftbackup.day.DaySelection;
 import java.util.List;
 import java.util.Map;
-import org.apache.camel.Exchange;
 
-/** The account's listing through the swift-list route, and which of its containers are days. */
+/** The account's listing through the Swift client of the runtime, and which of its containers are days. */
 final class SwiftDays {
 
     private SwiftDays() {
     }
 
     /** Every entry of the account's listing, or of one container's when {@code container} is set. */
-    @SuppressWarnings("unchecked")
-    static List<Map<String, Object>> listing(JobRuntime runtime, String container) throws Exception {
-        Map<String, Object> properties = container == null ? Map.of() : Map.of("container", container);
-        Exchange result = runtime.run("direct:swift-list", Map.of(), properties);
-        if (result.isFailed()) {
-            throw result.getException();
-        }
-        return result.getMessage().getBody(List.class);
+    static List<Map<String, Object>> listing(JobRuntime runtime, String container) {
+        return runtime.context().getRegistry().lookupByNameAndType("swift", SwiftClient.class).list(container, null);
     }
 
     /** The containers the selection names (only those named YYYY-MM-DD are days), in order. */

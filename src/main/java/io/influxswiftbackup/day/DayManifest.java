@@ -125,7 +125,7 @@ public record DayManifest(Day day, String written, String by, String job, String
         for (JsonNode o : root.path("objects")) {
             entries.add(new Entry(o.path("name").asText(), o.path("size").asLong(), o.path("md5").asText(),
                     o.hasNonNull("sha256") ? o.path("sha256").asText() : null, o.path("kind").asText(),
-                    o.has("records") ? o.path("records").asLong() : null));
+                    o.hasNonNull("records") ? o.path("records").asLong() : null));
         }
         return new DayManifest(day, root.path("written").asText(null), root.path("by").asText(null),
                 root.path("job").asText(null), root.path("run").asText(null), entries);

@@ -17,9 +17,6 @@ public final class DayMarks {
 
     /** The key of earlier versions, shared by every job; also the prefix of each job's key. */
     public static final String OLD_HEADER = "X-Container-Meta-In-Progress";
-    /** Exchange properties: this job's key and the key that removes it (set by {@link DayManifest#begin}). */
-    public static final String HEADER = "inProgressHeader";
-    public static final String REMOVE_HEADER = "inProgressRemoveHeader";
 
     private static final String PREFIX = OLD_HEADER.toLowerCase(Locale.ROOT);
 

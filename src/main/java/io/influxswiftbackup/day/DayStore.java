@@ -76,7 +76,7 @@ public class DayStore {
         try {
             written = writeConfirmed(run);
         } finally {
-            lock.release(day);
+            lock.release(day, run.mark());
         }
         deleteObsolete(run, written);
         clearMark(run);

@@ -64,7 +64,25 @@ public final class ManifestLock {
         }
     }
 
-    void release(Day day) {
-        swift.delete(day.container(), day.manifestLock());
+    /**
+     * Deletes the lock if it is still this run's ({@code mark}): one that expired and was taken by
+     * another run meanwhile stays. A failure to release is only logged: the lock expires by itself.
+     */
+    void release(Day day, String mark) {
+        try {
+            byte[] held = swift.readSmall(day.container(), day.manifestLock());
+            if (held == null) {
+                return;
+            }
+            if (!mark.equals(new String(held, StandardCharsets.UTF_8))) {
+                LOG.warn("{} is another run's now ({}): this run's expired while it wrote; left in place", day.manifestLock(),
+                        new String(held, StandardCharsets.UTF_8));
+                return;
+            }
+            swift.delete(day.container(), day.manifestLock());
+        } catch (RuntimeException e) {
+            LOG.warn("Could not release {} ({}); it expires by itself after manifest.lock-expiry-seconds",
+                    day.manifestLock(), e.getMessage());
+        }
     }
 }

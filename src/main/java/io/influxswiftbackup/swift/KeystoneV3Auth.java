@@ -54,7 +54,7 @@ public class KeystoneV3Auth extends SwiftAuth {
     protected Session login(Instant requested) {
         SwiftHttp.Answer response = send(ClassicRequestBuilder.post(tokensUrl)
                 .addHeader("Accept", "application/json")
-                .setEntity(requestBody(), ContentType.APPLICATION_JSON).build(), "Keystone");
+                .setEntity(requestBody(), ContentType.create("application/json")).build(), "Keystone");
         int status = response.status();
         if (status == 401 || status == 403) {
             throw failure("refused user '" + credentials.username() + "' (" + status + "): check swift.username, swift.password,"

@@ -109,7 +109,7 @@ public abstract class SwiftAuth {
 
     /** Sends a login request; a failure of the wire becomes one line naming {@code service} and the auth URL. */
     protected final SwiftHttp.Answer send(ClassicHttpRequest request, String service) {
-        return options.http().send(request, service);
+        return options.http().send(request, service, authUrl.toString());
     }
 
     protected static Optional<String> header(SwiftHttp.Answer response, String name) {

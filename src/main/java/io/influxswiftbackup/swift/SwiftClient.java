@@ -22,6 +22,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -29,6 +30,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.impl.EnglishReasonPhraseCatalog;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
 import org.slf4j.Logger;
@@ -397,7 +399,7 @@ public class SwiftClient implements ObjectStore, LargeObjectUpload.Target {
             if (result != null || last) {
                 return result;
             }
-            LOG.warn("Swift answered 401 (token expired or revoked) to the {}; logging in again and retrying once", what);
+            LOG.warn("Swift answered 401 (token expired or revoked) for {}; logging in again and retrying once", what);
             auth.invalidate(token);
         }
     }
@@ -413,7 +415,8 @@ public class SwiftClient implements ObjectStore, LargeObjectUpload.Target {
                 return;
             }
         }
-        String message = what + ": Swift answered " + status + transaction(headers);
+        String reason = EnglishReasonPhraseCatalog.INSTANCE.getReason(status, Locale.ENGLISH);
+        String message = what + ": Swift answered " + status + (reason == null ? "" : " " + reason) + transaction(headers);
         if (status == 408 || status == 429 || status == 498 || status / 100 == 5) {
             throw new SwiftUnavailableException(message,
                     RetryAfter.retryAfterMs(headers.get("Retry-After"), clock.instant()), null);

@@ -83,23 +83,32 @@ public final class SwiftHttp implements Closeable {
 
     /** Sends {@code request} to {@code service} and reads the whole answer. */
     public Answer send(ClassicHttpRequest request, String service) {
-        return send(request, service, (status, headers, body) ->
+        return send(request, service, where(request));
+    }
+
+    /** The same; a failure of the wire names {@code where} (the auth URL of a login, say). */
+    public Answer send(ClassicHttpRequest request, String service, String where) {
+        return send(request, service, where, (status, headers, body) ->
                 new Answer(status, headers, body == null ? new byte[0] : body.readAllBytes()));
     }
 
     /** Sends {@code request} to {@code service}; {@code reader} reads the answer while it streams. */
     public <T> T send(ClassicHttpRequest request, String service, StreamReader<T> reader) {
+        return send(request, service, where(request), reader);
+    }
+
+    private <T> T send(ClassicHttpRequest request, String service, String where, StreamReader<T> reader) {
         try {
             return client.execute(request, response -> read(response, reader));
         } catch (ConnectException e) {
-            throw new SwiftUnavailableException("cannot reach " + service + " at " + where(request) + ": connection refused", e);
+            throw new SwiftUnavailableException("cannot reach " + service + " at " + where + ": connection refused", e);
         } catch (SocketTimeoutException e) {
-            throw new SwiftUnavailableException(service + " at " + where(request) + " was silent for "
+            throw new SwiftUnavailableException(service + " at " + where + " was silent for "
                     + readTimeout.toSeconds() + " s (swift.timeout-ms)", e);
         } catch (SSLException e) {
-            throw new SwiftException("TLS with " + service + " at " + where(request) + " failed: " + e.getMessage(), e);
+            throw new SwiftException("TLS with " + service + " at " + where + " failed: " + e.getMessage(), e);
         } catch (IOException e) {
-            throw new SwiftUnavailableException("the connection to " + service + " at " + where(request) + " broke: "
+            throw new SwiftUnavailableException("the connection to " + service + " at " + where + " broke: "
                     + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()), e);
         }
     }

@@ -82,10 +82,12 @@ class RouteFilesTest {
     void aYamlErrorStopsTheStartNamingFileAndLine() throws IOException {
         Path routes = routesCopy(dir);
         Path backup = routes.resolve("backup.yaml");
-        Files.writeString(backup, Files.readString(backup).replace("            message: \"Backup for day ${exchangeProperty.container}: influxd",
-                "            mesage: \"Backup for day ${exchangeProperty.container}: influxd"));
+        String broken = Files.readString(backup).replace("            message: \"Backup for day ${exchangeProperty.backup.day()}: influxd",
+                "            mesage: \"Backup for day ${exchangeProperty.backup.day()}: influxd");
+        Files.writeString(backup, broken);
+        int line = broken.lines().toList().indexOf(broken.lines().filter(l -> l.contains("mesage:")).findFirst().orElseThrow()) + 1;
         Exception failure = startWith(routes);
-        assertEquals("routes: " + backup + ", line 43, column 21: Unsupported field: mesage", failure.getMessage());
+        assertEquals("routes: " + backup + ", line " + line + ", column 21: Unsupported field: mesage", failure.getMessage());
         assertEquals(2, Failures.exitCode(failure));
     }
 
@@ -93,9 +95,9 @@ class RouteFilesTest {
     void aCamelErrorStopsTheStartNamingTheRouteAndItsFile() throws IOException {
         Path routes = routesCopy(dir);
         Path backup = routes.resolve("backup.yaml");
-        Files.writeString(backup, Files.readString(backup).replace("uri: direct:swift-ensure-container", "uri: nosuch:thing"));
+        Files.writeString(backup, Files.readString(backup).replace("      uri: direct:backup\n      steps:", "      uri: nosuch:thing\n      steps:"));
         java.util.List<String> lines = Files.readAllLines(backup);
-        int step = lines.indexOf("            uri: nosuch:thing") + 1; // the line of the uri (Camel names it)
+        int step = lines.indexOf("    id: backup") + 1; // the line of the route (Camel names it)
         Exception failure = startWith(routes);
         assertEquals("routes: " + backup + ", line " + step + " (route backup): No endpoint could be found for: nosuch://thing, please"
                 + " check your classpath contains the needed Camel component jar", failure.getMessage());

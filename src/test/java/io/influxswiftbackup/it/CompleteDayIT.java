@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.influxswiftbackup.app.JobRuntime;
 import io.influxswiftbackup.backup.BackupJob;
 import io.influxswiftbackup.config.Settings;
-import io.influxswiftbackup.day.DayManifest;
+import io.influxswiftbackup.day.DayStore;
 import io.influxswiftbackup.day.DayMarks;
 import io.influxswiftbackup.day.ManifestLock;
 import io.influxswiftbackup.dump.DumpRun;
@@ -224,7 +224,7 @@ class CompleteDayIT {
 
         Settings portable = settings(Map.of("influx.influxd", influxdStub().toString(), "swift.segment-size", "128",
                 "backup.format", "portable"));
-        try (LogCapture log = new LogCapture("swift-delete-obsolete");
+        try (LogCapture log = new LogCapture(DayStore.class);
              JobRuntime runtime = JobRuntime.startOnce(portable, at(RERUN + "T23:55:00Z"))) {
             Exchange again = runtime.run("direct:backup", Map.of(BackupJob.FORCE_HEADER, true));
             assertFalse(again.isFailed(), () -> String.valueOf(again.getException()));
@@ -253,7 +253,7 @@ class CompleteDayIT {
         }
         // As the runbook's scripts leave a day: shards, no manifest.
         swift.run(dir, "delete", RUNBOOK, RUNBOOK + "/manifest.json");
-        try (LogCapture log = new LogCapture(DayManifest.class);
+        try (LogCapture log = new LogCapture(DayStore.class);
              JobRuntime runtime = JobRuntime.startOnce(settings, at("2013-01-04T00:15:00Z"))) {
             Exchange restore = runtime.run("direct:restore", Map.of(RestoreRun.DATE_HEADER, RUNBOOK));
             assertFalse(restore.isFailed(), () -> String.valueOf(restore.getException()));

@@ -51,6 +51,8 @@ public final class FaultProxy implements AutoCloseable {
     private final LoopbackRelay relay;
     private final List<Request> requests = new ArrayList<>();
     private Fault fault = Fault.NONE;
+    private Predicate<Request> hookWhich;
+    private Runnable hookAction;
     private int remaining;
     private Predicate<Request> which = r -> false;
     private int retryAfterSeconds = 1;
@@ -146,6 +148,26 @@ public final class FaultProxy implements AutoCloseable {
         return request;
     }
 
+    /** Runs {@code action} once, on the first request {@code which} matches, before that request goes on. */
+    public synchronized FaultProxy onFirst(Predicate<Request> which, Runnable action) {
+        this.hookWhich = which;
+        this.hookAction = action;
+        return this;
+    }
+
+    private void runHook(Request request) {
+        Runnable action;
+        synchronized (this) {
+            if (hookWhich == null || !hookWhich.test(request)) {
+                return;
+            }
+            action = hookAction;
+            hookWhich = null;
+            hookAction = null;
+        }
+        action.run();
+    }
+
     private synchronized int retryAfterSeconds() {
         return retryAfterSeconds;
     }
@@ -182,6 +204,7 @@ public final class FaultProxy implements AutoCloseable {
             rewritten.append("Connection: close\r\n\r\n");
             head = rewritten.toString().getBytes(StandardCharsets.ISO_8859_1);
             request = admit(requestLine[0], requestLine.length > 1 ? requestLine[1] : "", length, accept);
+            runHook(request);
             if (request.fault() == Fault.ANSWER_503) {
                 in.skipNBytes(length);
                 OutputStream out = client.getOutputStream();

@@ -82,7 +82,7 @@ class KeystoneIT {
     }
 
     private SwiftAuth login(Map<String, String> overrides) throws Exception {
-        return (SwiftAuth) Services.create(settings(overrides), Clock.systemUTC()).get("swiftAuth");
+        return ((SwiftClient) Services.create(settings(overrides), Clock.systemUTC()).get("swift")).auth();
     }
 
     /** HEAD of the account: 204, or 200 while the account is not created yet (account_autocreate). */

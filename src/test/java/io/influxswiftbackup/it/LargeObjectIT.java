@@ -23,10 +23,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.apache.camel.Exchange;
-import org.apache.camel.builder.AdviceWith;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -116,7 +114,7 @@ class LargeObjectIT {
     void aManifestSwiftRefusesLeavesNoObjectAndItsSegmentsAreDeletedOrNamed() throws Exception {
         URI swiftUrl = URI.create(env.get("swift.auth-url"));
         try (FaultProxy proxy = FaultProxy.start(swiftUrl.getHost(), swiftUrl.getPort());
-             LogCapture log = new LogCapture("swift-upload-large-object")) {
+             LogCapture log = new LogCapture("io.influxswiftbackup.swift.LargeObjectUpload")) {
             // Breaks: Swift answers 503 to every manifest PUT of the day; the segments went up fine.
             proxy.inject(Fault.ANSWER_503, 100, r -> r.path().contains("multipart-manifest=put"));
             Map<String, String> throughProxy = Map.of("swift.storage-url", proxy.baseUrl() + "/v1/AUTH_test");
@@ -144,7 +142,7 @@ class LargeObjectIT {
     void theSwiftProxyStoppedBetweenTwoSegmentsFailsTheRunAndTheShardsStay() throws Exception {
         // Breaks: the Swift proxy stops before the third segment and does not come back within the retries.
         Map<String, String> fewRetries = Map.of("retry.max-retries", "2");
-        try (LogCapture log = new LogCapture("swift-upload-large-object")) {
+        try (LogCapture log = new LogCapture("io.influxswiftbackup.swift.LargeObjectUpload")) {
             Exchange failed;
             try {
                 failed = backupStoppingSwiftAtSegment(PROXY_STOPPED, fewRetries, 3);
@@ -152,7 +150,7 @@ class LargeObjectIT {
                 LocalServers.localEnv("swift-start");
             }
             assertTrue(failed.isFailed());
-            assertTrue(failed.getException().getMessage().contains("onnect"), failed.getException().getMessage());
+            assertTrue(failed.getException().getMessage().contains("Swift at "), failed.getException().getMessage());
             assertTrue(log.lines().stream().anyMatch(l -> l.startsWith("ERROR Orphaned segments")
                     && l.contains("swift delete " + PROXY_STOPPED + "_segments --prefix " + PROXY_STOPPED + "/shards/")),
                     log.lines().toString());
@@ -190,14 +188,16 @@ class LargeObjectIT {
                     LocalServers.localEnv("swift-start");
                 }
             });
-            try (JobRuntime runtime = JobRuntime.startOnce(settings(patient), at(PROXY_BACK + "T23:55:00Z"))) {
+            try (FaultProxy proxy = proxyToSwift();
+                 JobRuntime runtime = JobRuntime.startOnce(settings(throughProxy(proxy, patient)), at(PROXY_BACK + "T23:55:00Z"))) {
                 BackupIT.keepACopy(runtime, kept);
-                stopSwiftBeforeSegment(runtime, 3);
+                CompletableFuture<Void> stop = stopSwiftAtSegment(proxy, 3);
                 result = runtime.run("direct:backup", Map.of());
+                stop.get(90, TimeUnit.SECONDS);
             } finally {
                 restart.get(90, TimeUnit.SECONDS);
             }
-            assertTrue(log.lines().stream().anyMatch(l -> l.contains("swift-put-large-object: no answer (")),
+            assertTrue(log.lines().stream().anyMatch(l -> l.contains("backup: the connection to Swift at ") && l.contains("retry 1 of 10")),
                     log.lines().toString());
         }
         assertFalse(result.isFailed(), () -> "backup failed: " + result.getException());
@@ -205,22 +205,34 @@ class LargeObjectIT {
     }
 
     private Exchange backupStoppingSwiftAtSegment(String day, Map<String, String> overrides, int segment) throws Exception {
-        try (JobRuntime runtime = JobRuntime.startOnce(settings(overrides), at(day + "T23:55:00Z"))) {
-            stopSwiftBeforeSegment(runtime, segment);
-            return runtime.run("direct:backup", Map.of());
+        try (FaultProxy proxy = proxyToSwift();
+             JobRuntime runtime = JobRuntime.startOnce(settings(throughProxy(proxy, overrides)), at(day + "T23:55:00Z"))) {
+            CompletableFuture<Void> stop = stopSwiftAtSegment(proxy, segment);
+            Exchange result = runtime.run("direct:backup", Map.of());
+            stop.get(90, TimeUnit.SECONDS);
+            return result;
         }
     }
 
-    /** Stops the Swift proxy (scripts/local-env swift-stop) just before segment {@code number} is sent, once. */
-    private static void stopSwiftBeforeSegment(JobRuntime runtime, int number) throws Exception {
-        AtomicBoolean stopped = new AtomicBoolean();
-        AdviceWith.adviceWith(runtime.context(), "swift-put-large-object", route -> route.interceptSendToEndpoint("http*")
-                .when(route.simple("${exchangeProperty.segment?.number()} == " + number))
-                .process(exchange -> {
-                    if (stopped.compareAndSet(false, true)) {
-                        LocalServers.localEnv("swift-stop");
-                    }
-                }));
+    private FaultProxy proxyToSwift() throws Exception {
+        URI swiftUrl = URI.create(env.get("swift.auth-url"));
+        return FaultProxy.start(swiftUrl.getHost(), swiftUrl.getPort());
+    }
+
+    private static Map<String, String> throughProxy(FaultProxy proxy, Map<String, String> overrides) {
+        Map<String, String> values = new HashMap<>(overrides);
+        values.put("swift.storage-url", proxy.baseUrl() + "/v1/AUTH_test");
+        return values;
+    }
+
+    /** Stops the Swift proxy (scripts/local-env swift-stop) when segment {@code number} (from 1) arrives, before it goes on. */
+    private static CompletableFuture<Void> stopSwiftAtSegment(FaultProxy proxy, int number) {
+        CompletableFuture<Void> stopped = new CompletableFuture<>();
+        proxy.onFirst(r -> r.method().equals("PUT") && r.path().endsWith(String.format("/%08d", number - 1)), () -> {
+            LocalServers.localEnv("swift-stop");
+            stopped.complete(null);
+        });
+        return stopped;
     }
 
     private Exchange backup(String day, Map<String, String> overrides) throws Exception {

@@ -205,8 +205,8 @@ class PruneIT {
         day("2015-04-10", true, false);
         Files.writeString(dir.resolve("late.txt"), "written while the prune runs\n");
         Exchange result = prune("2015-04-11T00:45:00Z", false, runtime -> AdviceWith.adviceWith(runtime.context(),
-                "prune-delete-entries", route -> route.interceptSendToEndpoint("direct:swift-delete-object")
-                        .when(route.simple("${exchangeProperty.objectName} == '2015-04-02/shards/meta.00'"))
+                "prune", route -> route.weaveById("prune-delete-object").before()
+                        .filter(route.simple("${body.name()} == '2015-04-02/shards/meta.00'"))
                         // Breaks: someone deletes the object just before the prune does (Swift answers 404).
                         .process(exchange -> swift.run(dir, "delete", "2015-04-02", "2015-04-02/shards/meta.00"))
                         .end()));
@@ -214,8 +214,8 @@ class PruneIT {
 
         day("2015-04-03", true, false);
         Exchange written = prune("2015-04-11T00:45:00Z", false, runtime -> AdviceWith.adviceWith(runtime.context(),
-                "prune", route -> route.interceptSendToEndpoint("direct:swift-delete-container")
-                        .when(route.simple("${exchangeProperty.container} == '2015-04-03'"))
+                "prune", route -> route.weaveById("prune-delete-containers").before()
+                        .filter(route.simple("${exchangeProperty.prunedDay.day().container()} == '2015-04-03'"))
                         // Breaks: an object is written into the day after its objects were deleted (Swift answers 409).
                         .process(exchange -> swift.run(dir, "upload", "--object-name", "2015-04-03/late.txt", "2015-04-03", "late.txt"))
                         .end()));

@@ -40,8 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(LocalServers.class)
 class ReloadIT {
 
-    static final String LAST_STEP = "            message: \"Backup for day ${exchangeProperty.container} complete: every file verified"
-            + " in Swift, local copy ${exchangeProperty.runDir} deleted\"\n";
+    static final String LAST_STEP = "            message: \"Backup for day ${exchangeProperty.backup.day()} complete: every file verified"
+            + " in Swift, local copy ${exchangeProperty.backup.runDir()} deleted\"\n";
     static final Duration DEADLINE = Duration.ofSeconds(30);
     static LocalServers.Environment env;
 

@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.influxswiftbackup.app.JobRuntime;
+import io.influxswiftbackup.backup.BackupRun;
+import io.influxswiftbackup.download.Downloads;
+import io.influxswiftbackup.swift.SwiftClient;
+import io.influxswiftbackup.swift.SwiftClient.StoredObject;
 import io.influxswiftbackup.config.Settings;
 import io.influxswiftbackup.failure.RetryAfter;
 import io.influxswiftbackup.it.FaultProxy.Fault;
@@ -132,18 +136,19 @@ class TransportFaultsIT {
             String shard = BackupIT.names(kept).stream().filter(n -> !n.equals("meta.00")).findFirst().orElseThrow();
             Predicate<Request> getShard = r -> r.method().equals("GET") && r.path().endsWith("/shards/" + shard);
             proxy.inject(Fault.CUT_RESPONSE, 2, getShard);
-            Path target = dir.resolve("restore").resolve(shard);
-            Exchange download = download(runtime, "2016-10-02", shard, target);
+            Path target = dir.resolve("restore").resolve("2016-10-02/shards").resolve(shard);
+            Exchange download = fetchShards(runtime, "2016-10-02", dir.resolve("restore"));
             assertFalse(download.isFailed(), () -> "download failed: " + download.getException());
             assertEquals(2, proxy.faulted(Fault.CUT_RESPONSE).size(), proxy.requests().toString());
             assertArrayEquals(Files.readAllBytes(kept.resolve(shard)), Files.readAllBytes(target));
 
             // Breaks: every try of a download is cut. The run fails; no file stands under its name, nor a .part.
             proxy.inject(Fault.CUT_RESPONSE, 100, getShard);
-            Path never = dir.resolve("never").resolve(shard);
-            assertTrue(download(runtime, "2016-10-02", shard, never).isFailed());
+            Path never = dir.resolve("never").resolve("2016-10-02/shards").resolve(shard);
+            assertTrue(fetchShards(runtime, "2016-10-02", dir.resolve("never")).isFailed());
             assertEquals(2 + 6, proxy.faulted(Fault.CUT_RESPONSE).size(), "the first try and 5 retries");
-            assertEquals(List.of(), BackupIT.names(never.getParent()));
+            assertFalse(Files.exists(never), "no file under its name");
+            assertFalse(Files.exists(never.resolveSibling(shard + ".part")), "nor a part of it");
         }
     }
 
@@ -152,8 +157,7 @@ class TransportFaultsIT {
         // Breaks: Swift's answer to one upload never arrives; the client gives up after its 1 s read timeout.
         proxy.inject(Fault.STALL_RESPONSE, 1, objectPuts("2016-10-03"));
         Path kept = dir.resolve("kept");
-        Exchange result = backup("2016-10-03", Map.of("camel.component.http.soTimeout", "1000",
-                "camel.component.http.responseTimeout", "1000"), kept);
+        Exchange result = backup("2016-10-03", Map.of("swift.timeout-ms", "1000"), kept);
         assertFalse(result.isFailed(), () -> "backup failed: " + result.getException());
         Request stalled = proxy.faulted(Fault.STALL_RESPONSE).get(0);
         assertTrue(proxy.requests().stream().skip(stalled.number())
@@ -166,7 +170,7 @@ class TransportFaultsIT {
         // Breaks: one shard's upload reaches Swift whole, with one byte changed; Swift stores it and answers 201.
         proxy.inject(Fault.FLIP_REQUEST_BYTE, 1, objectPuts("2016-10-05").and(r -> r.contentLength() > 10_000));
         Exchange result;
-        try (LogCapture log = new LogCapture("swift-upload-verified")) {
+        try (LogCapture log = new LogCapture("io.influxswiftbackup.swift.SwiftClient")) {
             result = backup("2016-10-05", Map.of(), dir.resolve("kept"));
             assertEquals(1, proxy.faulted(Fault.FLIP_REQUEST_BYTE).size(), proxy.requests().toString());
             String corrupt = proxy.faulted(Fault.FLIP_REQUEST_BYTE).get(0).path();
@@ -195,12 +199,18 @@ class TransportFaultsIT {
         try (LogCapture log = new LogCapture(RetryAfter.class);
              JobRuntime runtime = JobRuntime.startOnce(settings(Map.of()), clockAt("2016-10-06"))) {
             // Breaks: the first listing after the uploads does not show one of them yet.
-            AdviceWith.adviceWith(runtime.context(), "swift-verify-listing", route -> route.weaveByToUri("direct:swift-list")
-                    .after().process(exchange -> {
+            SwiftClient client = runtime.context().getRegistry().lookupByNameAndType("swift", SwiftClient.class);
+            AdviceWith.adviceWith(runtime.context(), "backup", route -> route.weaveById("backup-verify-listing").replace()
+                    .process(exchange -> {
+                        BackupRun run = exchange.getProperty(BackupRun.PROPERTY, BackupRun.class);
+                        List<StoredObject> stored = new ArrayList<>(exchange.getMessage().getBody(List.class));
                         if (listings.incrementAndGet() == 1) {
-                            List<?> listed = exchange.getMessage().getBody(List.class);
-                            exchange.getMessage().setBody(new ArrayList<>(listed.subList(1, listed.size())));
+                            // one more object than Swift lists yet: as a listing that lags behind a PUT
+                            StoredObject first = stored.get(0);
+                            stored.add(new StoredObject(first.container(), first.name() + ".lagging", first.bytes(), first.md5(),
+                                    first.sha256(), null, false, 0));
                         }
+                        client.requireListed(run.day().container(), run.day().shardsPrefix(), stored);
                     }));
             Exchange result = BackupIT.backupKeepingACopy(runtime, kept);
             assertFalse(result.isFailed(), () -> "backup failed: " + result.getException());
@@ -238,9 +248,9 @@ class TransportFaultsIT {
         }
     }
 
-    private static Exchange download(JobRuntime runtime, String day, String file, Path target) {
-        return runtime.run("direct:swift-download-verified", Map.of(), Map.of("container", day,
-                "objectName", day + "/shards/" + file, "targetFile", target.toString()));
+    /** fetch-shards of the day into {@code dir}: its shards land in {@code dir/<day>/shards/}. */
+    private static Exchange fetchShards(JobRuntime runtime, String day, Path dir) {
+        return runtime.run("direct:fetch-shards", Map.of(Downloads.DAY, day, Downloads.DIR, dir.toString()));
     }
 
     static Clock clockAt(String day) {

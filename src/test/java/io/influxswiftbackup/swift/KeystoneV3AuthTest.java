@@ -247,9 +247,9 @@ class KeystoneV3AuthTest {
     void keystoneUnreachableNamesKeystoneAndTheUrl() {
         server.stop(0);
 
-        SwiftException e = assertThrows(SwiftException.class, () -> auth("RegionOne", "public").token());
+        SwiftUnavailableException e = assertThrows(SwiftUnavailableException.class, () -> auth("RegionOne", "public").token());
 
-        assertEquals("cannot reach Keystone at " + authUrl + ": connection refused", e.getMessage());
+        assertEquals("cannot reach Keystone at " + authUrl + ": connection refused", e.getMessage(), "worth another try");
     }
 
     @Test
