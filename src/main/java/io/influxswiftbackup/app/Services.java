@@ -21,6 +21,8 @@ import io.influxswiftbackup.prune.PruneRun;
 import io.influxswiftbackup.restore.IntermediaryDirs;
 import io.influxswiftbackup.restore.IntermediaryService;
 import io.influxswiftbackup.restore.RestoreAdvice;
+import io.influxswiftbackup.restore.RestoreJob;
+import io.influxswiftbackup.restore.RestoreJob;
 import io.influxswiftbackup.restore.RestoreRun;
 import io.influxswiftbackup.restore.ShardsOnDisk;
 import io.influxswiftbackup.swift.LargeObjects;
@@ -69,8 +71,9 @@ public final class Services {
         String timezone = timezone(settings);
         Path workDir = Path.of(settings.get("work.dir"));
         beans.put("backupJob", new BackupJob(workDir, timezone, clock, settings.get("backup.format"), swift, days));
-        beans.put("diskSpace", new DiskSpace(workDir, Path.of(settings.get("influx.production.datadir")),
-                settings.get("influx.database"), settings.getInt("disk.free-margin-percent")));
+        DiskSpace diskSpace = new DiskSpace(workDir, Path.of(settings.get("influx.production.datadir")),
+                settings.get("influx.database"), settings.getInt("disk.free-margin-percent"));
+        beans.put("diskSpace", diskSpace);
         beans.put("execChecks", new ExecChecks());
         InfluxClient influxProduction = influxClient(settings, "production");
         InfluxClient influxIntermediary = influxClient(settings, "intermediary");
@@ -80,15 +83,15 @@ public final class Services {
         IntermediaryDirs intermediaryDirs = new IntermediaryDirs(Path.of(settings.get("influx.intermediary.metadir")),
                 Path.of(settings.get("influx.intermediary.datadir")), Path.of(settings.get("influx.intermediary.waldir")));
         beans.put("shardsOnDisk", new ShardsOnDisk(settings.getInt("restore.start-timeout-ms")));
-        beans.put("intermediaryService", new IntermediaryService(settings.get("influx.intermediary.stop-command"),
-                settings.get("influx.intermediary.start-command"), settings.getLong("restore.command-timeout-ms")));
+        IntermediaryService intermediaryService = new IntermediaryService(settings.get("influx.intermediary.stop-command"),
+                settings.get("influx.intermediary.start-command"), settings.getLong("restore.command-timeout-ms"));
+        beans.put("intermediaryService", intermediaryService);
         beans.put("intermediaryDirs", intermediaryDirs);
         Path dumpDir = Path.of(settings.get("dump.dir"));
-        beans.put("restoreRun", new RestoreRun(workDir, dumpDir, timezone, clock, settings.get("influx.database"),
+        beans.put("restoreJob", new RestoreJob(workDir, dumpDir, timezone, clock, settings.get("influx.database"),
                 target(settings, influxIntermediary, "intermediary", "restore-host"),
                 target(settings, influxProduction, "production", "backup-host"),
-                settings.get("influx.intermediary.stop-command"), settings.get("influx.intermediary.start-command"),
-                intermediaryDirs, swift, days));
+                intermediaryService, intermediaryDirs, swift, days, diskSpace));
         beans.put("dumpRun", new DumpRun(dumpDir, timezone, clock, settings.getInt("dump.lag-days"),
                 settings.get("dump.measurements"), settings.get("influx.database"),
                 settings.getOptional("dump.retention-policy"), positive(settings, "dump.page-size"), influxIntermediary,
@@ -99,7 +102,7 @@ public final class Services {
         beans.put("pruneRun", new PruneRun(Retention.of(settings.getOptional("retention.days")), timezone, clock, swift, days));
         beans.put("downloads", new Downloads(swift, days));
         beans.put("restoreAdvice", new RestoreAdvice(settings.get("influx.database")));
-        JobMonitor monitor = new JobMonitor(settings, clock, Set.of(RestoreRun.DRY_RUN_HEADER, PruneRun.DRY_RUN_HEADER));
+        JobMonitor monitor = new JobMonitor(settings, clock, Set.of(RestoreJob.DRY_RUN_HEADER, PruneRun.DRY_RUN_HEADER));
         beans.put(JOB_MONITOR, monitor);
         beans.putAll(Health.checks(settings, monitor, auth, influxProduction, influxIntermediary));
         return beans;

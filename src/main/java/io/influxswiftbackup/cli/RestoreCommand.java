@@ -2,6 +2,7 @@ package io.influxswiftbackup.cli;
 
 import io.influxswiftbackup.app.JobRuntime;
 import io.influxswiftbackup.day.Day;
+import io.influxswiftbackup.restore.RestoreJob;
 import io.influxswiftbackup.restore.RestoreRun;
 import java.util.HashMap;
 import java.util.Map;
@@ -43,14 +44,14 @@ class RestoreCommand implements Callable<Integer> {
         }
         Map<String, Object> headers = new HashMap<>();
         if (date != null) {
-            headers.put(RestoreRun.DATE_HEADER, Day.parse(date).container());
+            headers.put(RestoreJob.DATE_HEADER, Day.parse(date).container());
         }
-        headers.put(RestoreRun.TARGET_HEADER, target);
+        headers.put(RestoreJob.TARGET_HEADER, target);
         if (newDb != null) {
-            headers.put(RestoreRun.NEWDB_HEADER, newDb);
+            headers.put(RestoreJob.NEWDB_HEADER, newDb);
         }
-        headers.put(RestoreRun.FORCE_HEADER, force);
-        headers.put(RestoreRun.DRY_RUN_HEADER, dryRun);
+        headers.put(RestoreJob.FORCE_HEADER, force);
+        headers.put(RestoreJob.DRY_RUN_HEADER, dryRun);
         if (dryRun) {
             app.quiet();
         }

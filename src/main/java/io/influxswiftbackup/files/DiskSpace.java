@@ -40,7 +40,7 @@ public class DiskSpace {
     }
 
     /** Before the downloads of a restore: the day's objects, times the margin. */
-    public void requireForDownload(@ExchangeProperty("objectBytes") long objectBytes) throws IOException {
+    public void requireForDownload(long objectBytes) throws IOException {
         require(objectBytes, "the downloads", "the day's objects");
     }
 

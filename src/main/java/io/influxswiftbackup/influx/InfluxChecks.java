@@ -2,17 +2,13 @@ package io.influxswiftbackup.influx;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
-import org.apache.camel.ExchangeProperty;
 
 /**
- * The restore's questions to the InfluxDB it restores into (exchange property {@code influx}):
+ * The restore's questions to the InfluxDB it restores into (its {@link InfluxTarget}):
  * does it answer (after a start), does it take the configured user, and does the restored database
  * exist and hold data.
  */
 public class InfluxChecks {
-
-    /** Which InfluxDB a run talks to: the {@link InfluxClient} of its side. */
-    public static final String INFLUX = "influx";
 
     private static final String SHOW_DATABASES = "SHOW DATABASES";
     private static final Duration ASK_AGAIN = Duration.ofMillis(200);
@@ -24,23 +20,25 @@ public class InfluxChecks {
     }
 
     /** Waits until the InfluxDB answers, at most the configured time. */
-    public void awaitAnswer(@ExchangeProperty(INFLUX) InfluxClient influx) throws InterruptedException {
-        influx.awaitAnswer(Duration.ofMillis(timeoutMs));
+    public void awaitAnswer(InfluxTarget target) throws InterruptedException {
+        target.influx().awaitAnswer(Duration.ofMillis(timeoutMs));
     }
 
     /**
      * Before anything is downloaded or touched: an InfluxDB that answers must take the configured
      * user. One that does not answer now is not judged (the restore into the intermediary starts it).
      */
-    public void requireAccess(@ExchangeProperty(INFLUX) InfluxClient influx) {
+    public void requireAccess(InfluxTarget target) {
+        InfluxClient influx = target.influx();
         if (influx.answers()) {
             influx.query(null, SHOW_DATABASES);
         }
     }
 
     /** The restored database must be there. */
-    public void requireDatabase(@ExchangeProperty(INFLUX) InfluxClient influx, @ExchangeProperty("database") String database) {
-        if (!databaseExists(influx, database)) {
+    public void requireDatabase(InfluxTarget target) {
+        String database = target.database();
+        if (!databaseExists(target.influx(), database)) {
             throw new InfluxException("database " + database + " does not exist after the restore");
         }
     }
@@ -50,8 +48,9 @@ public class InfluxChecks {
      * for a moment as if it held none (its shards' files are on disk, but not yet open), so it is
      * asked again until the configured time is up.
      */
-    public void requireData(@ExchangeProperty(INFLUX) InfluxClient influx, @ExchangeProperty("database") String database)
-            throws InterruptedException {
+    public void requireData(InfluxTarget target) throws InterruptedException {
+        InfluxClient influx = target.influx();
+        String database = target.database();
         long deadline = System.nanoTime() + Duration.ofMillis(timeoutMs).toNanos();
         while (!hasSeries(firstPoint(influx, database))) {
             if (System.nanoTime() - deadline >= 0) {

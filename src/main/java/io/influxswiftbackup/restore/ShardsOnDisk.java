@@ -26,10 +26,10 @@ public class ShardsOnDisk {
         this.timeoutMs = timeoutMs;
     }
 
-    public void await(@ExchangeProperty("downloadDir") String downloadDir, @ExchangeProperty("dataDir") String dataDir,
-                      @ExchangeProperty("database") String database) throws IOException, InterruptedException {
-        long expected = archivesWithData(Path.of(downloadDir));
-        Path databaseDir = Path.of(dataDir).resolve(database);
+    public void await(@ExchangeProperty(RestoreRun.PROPERTY) RestoreRun run) throws IOException, InterruptedException {
+        long expected = archivesWithData(Path.of(run.downloadDir()));
+        String database = run.database();
+        Path databaseDir = Path.of(run.target().dataDir()).resolve(database);
         Instant deadline = Instant.now().plusMillis(timeoutMs);
         long found;
         do {

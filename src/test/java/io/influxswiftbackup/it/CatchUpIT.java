@@ -11,6 +11,7 @@ import io.influxswiftbackup.cli.StatusReport;
 import io.influxswiftbackup.config.Settings;
 import io.influxswiftbackup.monitor.JobLock;
 import io.influxswiftbackup.monitor.JobState;
+import io.influxswiftbackup.restore.RestoreJob;
 import io.influxswiftbackup.restore.RestoreRun;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -195,7 +196,7 @@ class CatchUpIT {
         List<String> log;
         try (LogCapture capture = new LogCapture(CatchUp.class);
              JobRuntime runtime = JobRuntime.startOnce(settings, Clock.fixed(Instant.parse("2014-03-06T00:30:00Z"), ZoneOffset.UTC))) {
-            Exchange restore = runtime.run("direct:restore", Map.of(RestoreRun.DATE_HEADER, "2014-03-05"));
+            Exchange restore = runtime.run("direct:restore", Map.of(RestoreJob.DATE_HEADER, "2014-03-05"));
             assertFalse(restore.isFailed(), () -> String.valueOf(restore.getException()));
             // What the schedule's quartz trigger sends to at its hour.
             runtime.run("direct:dump-nightly", Map.of());

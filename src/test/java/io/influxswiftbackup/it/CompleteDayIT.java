@@ -15,6 +15,7 @@ import io.influxswiftbackup.day.DayMarks;
 import io.influxswiftbackup.day.ManifestLock;
 import io.influxswiftbackup.dump.DumpRun;
 import io.influxswiftbackup.it.FaultProxy.Fault;
+import io.influxswiftbackup.restore.RestoreJob;
 import io.influxswiftbackup.restore.RestoreRun;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -255,7 +256,7 @@ class CompleteDayIT {
         swift.run(dir, "delete", RUNBOOK, RUNBOOK + "/manifest.json");
         try (LogCapture log = new LogCapture(DayStore.class);
              JobRuntime runtime = JobRuntime.startOnce(settings, at("2013-01-04T00:15:00Z"))) {
-            Exchange restore = runtime.run("direct:restore", Map.of(RestoreRun.DATE_HEADER, RUNBOOK));
+            Exchange restore = runtime.run("direct:restore", Map.of(RestoreJob.DATE_HEADER, RUNBOOK));
             assertFalse(restore.isFailed(), () -> String.valueOf(restore.getException()));
             assertEquals(List.of("WARN Day " + RUNBOOK + " has no manifest (" + RUNBOOK + "/manifest.json missing: made by the"
                     + " runbook's scripts?); restoring its shards as listed"), log.lines("has no manifest"));
@@ -283,13 +284,13 @@ class CompleteDayIT {
         assertFalse(swift.listIfPresent(KILLED, KILLED + "/").contains(KILLED + "/manifest.json"), "no manifest");
 
         try (JobRuntime runtime = JobRuntime.startOnce(settings(Map.of()), at("2013-01-05T00:15:00Z"))) {
-            Exchange refused = runtime.run("direct:restore", Map.of(RestoreRun.DATE_HEADER, KILLED));
+            Exchange refused = runtime.run("direct:restore", Map.of(RestoreJob.DATE_HEADER, KILLED));
             assertTrue(refused.isFailed());
             assertTrue(refused.getException().getMessage().matches("day " + KILLED + " is incomplete: container " + KILLED
                     + " is still marked in progress \\(backup \\d{8}T\\d{6}Z-[0-9a-f]{4}\\); restore it anyway with --force"),
                     refused.getException().getMessage());
 
-            Exchange forced = runtime.run("direct:restore", Map.of(RestoreRun.DATE_HEADER, KILLED, RestoreRun.FORCE_HEADER, true));
+            Exchange forced = runtime.run("direct:restore", Map.of(RestoreJob.DATE_HEADER, KILLED, RestoreJob.FORCE_HEADER, true));
             assertFalse(forced.isFailed(), () -> "--force restores what is there: " + forced.getException());
         }
     }
@@ -307,7 +308,7 @@ class CompleteDayIT {
         meta.put("sha256", "0".repeat(64));
         swift.put(WRONG_SHARD_SHA, WRONG_SHARD_SHA + "/manifest.json", JSON.writeValueAsBytes(manifest));
         try (JobRuntime runtime = JobRuntime.startOnce(settings, at("2013-01-11T00:15:00Z"))) {
-            Exchange restore = runtime.run("direct:restore", Map.of(RestoreRun.DATE_HEADER, WRONG_SHARD_SHA));
+            Exchange restore = runtime.run("direct:restore", Map.of(RestoreJob.DATE_HEADER, WRONG_SHARD_SHA));
             assertTrue(restore.isFailed());
             assertTrue(restore.getException().getMessage().contains("download of " + WRONG_SHARD_SHA + "/shards/meta.00 does not"
                     + " match the day's manifest: SHA-256 of the bytes received is " + right + ", the manifest says " + "0".repeat(64)),
@@ -588,7 +589,7 @@ class CompleteDayIT {
 
         Settings restoring = settings(Map.of());
         try (JobRuntime runtime = JobRuntime.startOnce(restoring, at("2012-02-02T00:15:00Z"))) {
-            Exchange refused = runtime.run("direct:restore", Map.of(RestoreRun.DATE_HEADER, TWO_JOBS, RestoreRun.DRY_RUN_HEADER, true));
+            Exchange refused = runtime.run("direct:restore", Map.of(RestoreJob.DATE_HEADER, TWO_JOBS, RestoreJob.DRY_RUN_HEADER, true));
             assertTrue(refused.isFailed(), "the day is incomplete while the dump writes");
             assertEquals("day " + TWO_JOBS + " is incomplete: container " + TWO_JOBS + " is still marked in progress (" + dumpMark
                     + "); restore it anyway with --force", refused.getException().getMessage());
@@ -596,7 +597,7 @@ class CompleteDayIT {
             // The dump writes its manifest and clears its mark: now the day is complete.
             swift.run(dir, "post", "-H", "X-Remove-Container-Meta-In-Progress-Dump: x", TWO_JOBS);
             assertEquals(List.of(), marks(stat(TWO_JOBS)));
-            Exchange accepted = runtime.run("direct:restore", Map.of(RestoreRun.DATE_HEADER, TWO_JOBS, RestoreRun.DRY_RUN_HEADER, true));
+            Exchange accepted = runtime.run("direct:restore", Map.of(RestoreJob.DATE_HEADER, TWO_JOBS, RestoreJob.DRY_RUN_HEADER, true));
             assertFalse(accepted.isFailed(), () -> String.valueOf(accepted.getException()));
         }
     }
@@ -611,7 +612,7 @@ class CompleteDayIT {
         swift.run(dir, "post", OLD_MARK, "-m", "In-Progress:dump 20120203T003000Z-0ld1");
         assertEquals(List.of("Meta In-Progress: dump 20120203T003000Z-0ld1"), marks(stat(OLD_MARK)));
         try (JobRuntime runtime = JobRuntime.startOnce(settings(Map.of()), at("2012-02-03T00:15:00Z"))) {
-            Exchange refused = runtime.run("direct:restore", Map.of(RestoreRun.DATE_HEADER, OLD_MARK, RestoreRun.DRY_RUN_HEADER, true));
+            Exchange refused = runtime.run("direct:restore", Map.of(RestoreJob.DATE_HEADER, OLD_MARK, RestoreJob.DRY_RUN_HEADER, true));
             assertTrue(refused.isFailed());
             assertEquals("day " + OLD_MARK + " is incomplete: container " + OLD_MARK + " is still marked in progress"
                     + " (dump 20120203T003000Z-0ld1); restore it anyway with --force", refused.getException().getMessage());
@@ -622,7 +623,7 @@ class CompleteDayIT {
         }
         assertEquals(List.of(), marks(stat(OLD_MARK)), "the backup that completes the day removes the old key too");
         try (JobRuntime runtime = JobRuntime.startOnce(settings(Map.of()), at("2012-02-03T00:15:00Z"))) {
-            Exchange accepted = runtime.run("direct:restore", Map.of(RestoreRun.DATE_HEADER, OLD_MARK, RestoreRun.DRY_RUN_HEADER, true));
+            Exchange accepted = runtime.run("direct:restore", Map.of(RestoreJob.DATE_HEADER, OLD_MARK, RestoreJob.DRY_RUN_HEADER, true));
             assertFalse(accepted.isFailed(), () -> String.valueOf(accepted.getException()));
         }
     }

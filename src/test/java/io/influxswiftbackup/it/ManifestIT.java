@@ -11,6 +11,7 @@ import io.influxswiftbackup.backup.BackupJob;
 import io.influxswiftbackup.config.Settings;
 import io.influxswiftbackup.day.DayManifest;
 import io.influxswiftbackup.it.FaultProxy.Fault;
+import io.influxswiftbackup.restore.RestoreJob;
 import io.influxswiftbackup.restore.RestoreRun;
 import java.net.URI;
 import java.nio.file.Files;
@@ -115,14 +116,14 @@ class ManifestIT {
         assertFalse(new SwiftCli(env).listIfPresent(FAILED, FAILED + "/").contains(FAILED + "/manifest.json"), "no manifest");
 
         try (JobRuntime runtime = JobRuntime.startOnce(settings(Map.of()), at(FAILED))) {
-            Exchange refused = runtime.run("direct:restore", Map.of(RestoreRun.DATE_HEADER, FAILED));
+            Exchange refused = runtime.run("direct:restore", Map.of(RestoreJob.DATE_HEADER, FAILED));
             assertTrue(refused.isFailed());
             assertTrue(refused.getException().getMessage().matches("day " + FAILED + " is incomplete: container " + FAILED
                     + " is still marked in progress \\(backup 20161102T235500Z-[0-9a-f]{4}\\); restore it anyway with --force"),
                     refused.getException().getMessage());
 
-            Exchange forced = runtime.run("direct:restore", Map.of(RestoreRun.DATE_HEADER, FAILED,
-                    RestoreRun.FORCE_HEADER, true, RestoreRun.DRY_RUN_HEADER, true));
+            Exchange forced = runtime.run("direct:restore", Map.of(RestoreJob.DATE_HEADER, FAILED,
+                    RestoreJob.FORCE_HEADER, true, RestoreJob.DRY_RUN_HEADER, true));
             assertFalse(forced.isFailed(), () -> "--force goes on: " + forced.getException());
         }
     }

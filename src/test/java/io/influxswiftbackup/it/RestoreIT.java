@@ -80,9 +80,9 @@ class RestoreIT {
             assertEquals(result.isFailed() ? 1L : 0L, BackupIT.routeAttribute(settings, "restore", "ExchangesFailed"));
             assertEquals(result.isFailed() ? "failure" : "success", Monitoring.job("restore", "LastOutcome"));
             if (!result.isFailed()) {
-                assertEquals(result.getProperty("objectCount", Long.class), Monitoring.job("restore", "LastFiles"),
-                        "every object downloaded and verified");
-                assertEquals(result.getProperty("objectBytes", Long.class), Monitoring.job("restore", "LastBytes"));
+                RestoreRun run = result.getProperty(RestoreRun.PROPERTY, RestoreRun.class);
+                assertEquals((long) run.objectCount(), Monitoring.job("restore", "LastFiles"), "every object downloaded and verified");
+                assertEquals(run.objectBytes(), Monitoring.job("restore", "LastBytes"));
             }
             return result;
         }

@@ -82,8 +82,10 @@ class RestoreIntermediaryRouteTest {
 
     private Exchange restore() throws IOException {
         Path downloads = Files.createDirectories(dir.resolve("downloads"));
-        return runtime.run("direct:restore-intermediary", Map.of(), Map.of("format", "legacy",
-                "downloadDir", downloads.toString(), "day", new Day(LocalDate.parse("2016-06-11")), "database", "sensu_db"));
+        RestoreRun run = new RestoreRun(new Day(LocalDate.parse("2016-06-11")), new RestoreRun.Target("intermediary", null,
+                "127.0.0.1:8088", dir.resolve("data").toString()), "sensu_db", null, false, false, downloads.toString());
+        run.checked(null, List.of(), 0, BackupFormat.LEGACY);
+        return runtime.run("direct:restore-intermediary", Map.of(), Map.of(RestoreRun.PROPERTY, run));
     }
 
     private int received(String mock) {
