@@ -4,7 +4,7 @@ import io.influxswiftbackup.config.ConfigException;
 import io.influxswiftbackup.config.RemovedKeys;
 import io.influxswiftbackup.config.Secrets;
 import io.influxswiftbackup.config.Settings;
-import io.influxswiftbackup.dump.DumpRun;
+import io.influxswiftbackup.dump.DumpJob;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -321,7 +321,7 @@ public final class ConfigCheck {
 
     private static String measurements(String value) {
         try {
-            return DumpRun.parseList(value).isEmpty() ? "must name at least one measurement" : null;
+            return DumpJob.parseList(value).isEmpty() ? "must name at least one measurement" : null;
         } catch (IllegalArgumentException e) {
             return e.getMessage();
         }

@@ -9,7 +9,7 @@ import io.influxswiftbackup.day.Day;
 import io.influxswiftbackup.day.DayStore;
 import io.influxswiftbackup.day.Retention;
 import io.influxswiftbackup.download.Downloads;
-import io.influxswiftbackup.dump.DumpRun;
+import io.influxswiftbackup.dump.DumpJob;
 import io.influxswiftbackup.dump.NextDumpPage;
 import io.influxswiftbackup.failure.RetryAfter;
 import io.influxswiftbackup.files.DiskSpace;
@@ -92,7 +92,7 @@ public final class Services {
                 target(settings, influxIntermediary, "intermediary", "restore-host"),
                 target(settings, influxProduction, "production", "backup-host"),
                 intermediaryService, intermediaryDirs, swift, days, diskSpace));
-        beans.put("dumpRun", new DumpRun(dumpDir, timezone, clock, settings.getInt("dump.lag-days"),
+        beans.put("dumpJob", new DumpJob(dumpDir, timezone, clock, settings.getInt("dump.lag-days"),
                 settings.get("dump.measurements"), settings.get("influx.database"),
                 settings.getOptional("dump.retention-policy"), positive(settings, "dump.page-size"), influxIntermediary,
                 swift, days));

@@ -2,7 +2,7 @@ package io.influxswiftbackup.catchup;
 
 import io.influxswiftbackup.config.Settings;
 import io.influxswiftbackup.day.Day;
-import io.influxswiftbackup.dump.DumpRun;
+import io.influxswiftbackup.dump.DumpJob;
 import io.influxswiftbackup.monitor.JobState;
 import io.influxswiftbackup.monitor.Schedule;
 import java.io.IOException;
@@ -94,7 +94,7 @@ public class CatchUp {
 
     /** The days {@code <dump.dir>/restored-day} covers; with {@code keepNewest}, the newest stays (its dump fails and says why). */
     private List<String> covered(List<Day> days, boolean keepNewest) throws IOException {
-        String restored = DumpRun.restoredDay(dumpDir);
+        String restored = DumpJob.restoredDay(dumpDir);
         List<String> made = new ArrayList<>();
         List<String> uncovered = new ArrayList<>();
         for (int i = 0; i < days.size(); i++) {

@@ -3,7 +3,7 @@ package io.influxswiftbackup.cli;
 import io.influxswiftbackup.app.JobRuntime;
 import io.influxswiftbackup.monitor.JobMonitor;
 import io.influxswiftbackup.day.Day;
-import io.influxswiftbackup.dump.DumpRun;
+import io.influxswiftbackup.dump.DumpJob;
 import java.time.LocalDate;
 import java.util.HashMap;
 import java.util.Map;
@@ -62,12 +62,12 @@ class DumpCommand implements Callable<Integer> {
     private boolean runOne(JobRuntime runtime, String day) throws Exception {
         Map<String, Object> headers = new HashMap<>();
         if (day != null) {
-            headers.put(DumpRun.DATE_HEADER, day);
+            headers.put(DumpJob.DATE_HEADER, day);
         }
         if (measurement != null) {
-            headers.put(DumpRun.MEASUREMENT_HEADER, measurement);
+            headers.put(DumpJob.MEASUREMENT_HEADER, measurement);
         }
-        headers.put(DumpRun.FORCE_HEADER, force);
+        headers.put(DumpJob.FORCE_HEADER, force);
         Exchange result = runtime.run("direct:dump", headers);
         if (result.isFailed()) {
             throw result.getException();

@@ -1,338 +1,85 @@
 package io.influxswiftbackup.dump;
 
-import io.influxswiftbackup.day.DayManifest;
-import io.influxswiftbackup.day.DayStore;
-import io.influxswiftbackup.day.DayWrite;
-import io.influxswiftbackup.swift.SwiftClient;
-import io.influxswiftbackup.swift.SwiftClient.StoredObject;
 import io.influxswiftbackup.day.Day;
-import io.influxswiftbackup.monitor.JobRun;
-import io.influxswiftbackup.influx.InfluxAccessDeniedException;
-import io.influxswiftbackup.influx.InfluxClient;
-import io.influxswiftbackup.influx.InfluxUnavailableException;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Clock;
+import io.influxswiftbackup.day.DayWrite;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import org.apache.camel.Exchange;
-import org.apache.camel.ExchangeProperty;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * A dump run: the day (D = today minus dump.lag-days, or --date), the check that the intermediary
- * holds a restore that covers D, and for each measurement its file, its query and its outcome.
+ * One dump run, exchange property {@value #PROPERTY}: the day and its window (midnight to midnight
+ * in schedule.timezone), whether it was forced, the dump files already in Swift, the run's writing
+ * into the day, and the measurements dumped and failed so far. Edited routes may read it:
+ * {@code ${exchangeProperty.dump.day()}}, {@code dumped()}, {@code failures()}.
  */
-public class DumpRun {
+public final class DumpRun {
 
-    public static final String DATE_HEADER = "dumpDate";
-    public static final String MEASUREMENT_HEADER = "dumpMeasurement";
-    public static final String FORCE_HEADER = "dumpForce";
+    public static final String PROPERTY = "dump";
 
-    private static final Logger LOG = LoggerFactory.getLogger(DumpRun.class);
-    /** Exchange property: the run's writing into the day ({@link DayWrite}). */
-    static final String DAY_WRITE = "dayWrite";
+    private final Day day;
+    private final Instant from;
+    private final Instant to;
+    private final boolean force;
+    private final Set<String> existing;
+    private final DayWrite write;
+    private final List<String> dumped = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> failures = Collections.synchronizedList(new ArrayList<>());
 
-    private final Path dumpDir;
-    private final String timezone;
-    private final Clock clock;
-    private final int lagDays;
-    private final List<String> measurements;
-    private final String database;
-    private final String retentionPolicy;
-    private final int pageSize;
-    /** The intermediary, which the dump reads. */
-    private final InfluxClient influx;
-    private final SwiftClient swift;
-    private final DayStore days;
-
-    public DumpRun(Path dumpDir, String timezone, Clock clock, int lagDays, String measurements, String database,
-                   String retentionPolicy, int pageSize, InfluxClient influx, SwiftClient swift, DayStore days) {
-        this.influx = influx;
-        this.swift = swift;
-        this.days = days;
-        this.dumpDir = dumpDir;
-        this.timezone = timezone;
-        this.clock = clock;
-        this.lagDays = lagDays;
-        this.measurements = parseList(measurements);
-        this.database = database;
-        this.retentionPolicy = retentionPolicy == null ? "" : retentionPolicy;
-        this.pageSize = pageSize;
+    DumpRun(Day day, Instant from, Instant to, boolean force, Set<String> existing, DayWrite write) {
+        this.day = day;
+        this.from = from;
+        this.to = to;
+        this.force = force;
+        this.existing = Set.copyOf(existing);
+        this.write = write;
     }
 
-    /** The measurements of a comma list; fails on a name that would leave the dump directory. */
-    public static List<String> parseList(String commaList) {
-        List<String> names = Arrays.stream(commaList.split(",")).map(String::strip).filter(n -> !n.isEmpty()).toList();
-        names.forEach(DumpRun::requireSafeName);
-        return names;
+    public Day day() {
+        return day;
     }
 
-    /** A measurement name becomes part of a file and object name: nothing that leaves dump.dir or D/influxdb/. */
-    public static void requireSafeName(String measurement) {
-        if (measurement.isEmpty() || measurement.contains("/") || measurement.contains("\0") || measurement.contains("..")) {
-            throw new IllegalArgumentException("measurement name '" + measurement
-                    + "' cannot be dumped: it would leave the dump directory or the object prefix ('/', '..' or NUL)");
+    public Instant from() {
+        return from;
+    }
+
+    public Instant to() {
+        return to;
+    }
+
+    public boolean force() {
+        return force;
+    }
+
+    /** Whether an earlier dump put this object in Swift already. */
+    public boolean inSwift(String objectName) {
+        return existing.contains(objectName);
+    }
+
+    DayWrite write() {
+        return write;
+    }
+
+    /** The measurements dumped so far. */
+    public List<String> dumped() {
+        synchronized (dumped) {
+            return List.copyOf(dumped);
         }
     }
 
-    /** Names the day and the measurements; fails unless the intermediary holds a restore that covers the day. */
-    public List<String> start(Exchange exchange) throws IOException {
-        var in = exchange.getMessage();
-        String date = in.getHeader(DATE_HEADER, String.class);
-        Day day = date == null ? new Day(Day.today(clock, timezone).date().minusDays(lagDays)) : Day.parse(date);
-        String only = in.getHeader(MEASUREMENT_HEADER, String.class);
-        if (only != null) {
-            requireSafeName(only);
-        }
-        List<String> names = only == null ? measurements : List.of(only);
-        boolean force = Boolean.TRUE.equals(in.getHeader(FORCE_HEADER, Boolean.class));
-        in.removeHeaders("dump*");
-        ZoneId zone = Day.zone(timezone);
-        JobRun.noteDay(exchange, day);
-        exchange.setProperty("day", day);
-        exchange.setProperty("container", day.container());
-        exchange.setProperty("force", force);
-        exchange.setProperty("from", day.date().atStartOfDay(zone).toInstant());
-        exchange.setProperty("to", day.date().plusDays(1).atStartOfDay(zone).toInstant());
-        exchange.setProperty("failures", Collections.synchronizedList(new ArrayList<String>()));
-        exchange.setProperty("dumped", Collections.synchronizedList(new ArrayList<String>()));
-        requireRestoreCovering(day, force);
-        exchange.setProperty(DAY_WRITE, days.begin(day, "dump"));
-        Set<String> existing = new HashSet<>();
-        swift.list(day.container(), day.dumpsPrefix()).forEach(entry -> existing.add(String.valueOf(entry.get("name"))));
-        exchange.setProperty("existing", existing);
-        return names;
-    }
-
-    /**
-     * Uploads the measurement's file as {@code D/influxdb/<file>}, verified; the day is marked in
-     * progress (the dump's own mark) until the dump has merged its files into the day's manifest.
-     */
-    public void upload(Exchange exchange, @ExchangeProperty(DAY_WRITE) DayWrite write,
-                       @ExchangeProperty("localFile") java.io.File file, @ExchangeProperty("records") long records) {
-        Day day = write.day();
-        swift.ensureContainer(day.container());
-        days.mark(write);
-        StoredObject stored = swift.upload(day.container(), day.dumpsPrefix() + file.getName(), file.toPath(), null);
-        write.add(new DayManifest.Entry(stored.name(), stored.bytes(), stored.md5(), stored.sha256(), DayManifest.DUMP, records));
-        JobRun.noteStored(exchange, stored);
-    }
-
-    /** The files uploaded replace their entries in the day's manifest; then the dump's mark goes (another job's stays). */
-    public void commit(@ExchangeProperty(DAY_WRITE) DayWrite write) {
-        if (!write.isEmpty()) {
-            days.commit(write);
+    /** {@code <measurement>: <why>} of each that failed so far. */
+    public List<String> failures() {
+        synchronized (failures) {
+            return List.copyOf(failures);
         }
     }
 
-    /** The day the intermediary holds, as the last restore into it wrote it in {@code <dump.dir>/restored-day}; null if none. */
-    public static String restoredDay(Path dumpDir) throws IOException {
-        Path file = dumpDir.resolve(Day.RESTORED_DAY_FILE);
-        return Files.isRegularFile(file) ? Files.readString(file, StandardCharsets.UTF_8).strip() : null;
+    void noteDumped(String measurement) {
+        dumped.add(measurement);
     }
 
-    private void requireRestoreCovering(Day day, boolean force) throws IOException {
-        Path file = dumpDir.resolve(Day.RESTORED_DAY_FILE);
-        String restored = restoredDay(dumpDir);
-        if (restored == null || restored.compareTo(day.container()) < 0) {
-            String why = "the intermediary holds " + (restored == null ? "no restore (" + file + " is missing)"
-                    : "the backup of " + restored) + ", which does not cover " + day;
-            if (!force) {
-                throw new DumpException("cannot dump " + day + ": " + why + "; restore it first, or use --force");
-            }
-            LOG.warn("Dumping {} although {} (--force)", day, why);
-        } else if (restored.equals(day.container())) {
-            LOG.warn("The intermediary holds the backup made on {} itself, before the day ended: the dump of {} lacks"
-                    + " the records written after that backup (dump.lag-days=2 dumps only complete days)", day, day);
-        }
-    }
-
-    /** The measurement's file and object names; whether it is already in Swift and kept. */
-    @SuppressWarnings("unchecked")
-    public void prepare(Exchange exchange, @ExchangeProperty("day") Day day) throws IOException {
-        String measurement = exchange.getMessage().getBody(String.class);
-        String fileName = day.dumpFile(measurement);
-        Path file = dumpDir.resolve(fileName);
-        Files.createDirectories(dumpDir);
-        Files.deleteIfExists(file);
-        exchange.setProperty("measurement", measurement);
-        exchange.setProperty("fileName", fileName);
-        exchange.setProperty("localFile", file.toFile());
-        exchange.setProperty("objectName", day.dumpObject(measurement));
-        Set<String> existing = exchange.getProperty("existing", Set.class);
-        boolean keep = existing.contains(day.dumpObject(measurement)) && !exchange.getProperty("force", Boolean.class);
-        exchange.setProperty("skip", keep);
-        if (keep) {
-            LOG.info("{} is already in Swift: kept (use --force to dump it again)", day.dumpObject(measurement));
-        }
-    }
-
-    /**
-     * The day had no record of the measurement: nothing is uploaded. An object of an earlier dump
-     * (this run was forced) is not deleted, since a backup tool removes nothing it cannot replace;
-     * the log says that it stays and no longer matches the intermediary.
-     */
-    public void noRecords(@ExchangeProperty("measurement") String measurement, @ExchangeProperty("container") String container,
-                          @ExchangeProperty("objectName") String objectName, @ExchangeProperty("existing") Set<String> existing) {
-        if (existing.contains(objectName)) {
-            LOG.warn("No record of {} on {}: nothing uploaded, and the earlier dump {} stays in Swift although the"
-                    + " intermediary no longer has its records (delete it by hand if the day has none)", measurement, container, objectName);
-        } else {
-            LOG.info("No record of {} on {}: nothing uploaded", measurement, container);
-        }
-    }
-
-    /** The measurement's tag keys ({@code tagKeys}): every other column of its answer but time is a field. */
-    public void readTagKeys(Exchange exchange, @ExchangeProperty("measurement") String measurement) {
-        Set<String> keys = new LinkedHashSet<>();
-        for (var row : influx.query(database, "SHOW TAG KEYS FROM " + InfluxQl.source(retentionPolicy, measurement))
-                .path("series").path(0).path("values")) {
-            keys.add(row.path(0).asText());
-        }
-        exchange.setProperty("tagKeys", keys);
-    }
-
-    /** A measurement without field keys does not exist (the values' types come with the MessagePack answer). */
-    @SuppressWarnings("unchecked")
-    public Schema readFieldKeys(Exchange exchange, @ExchangeProperty("measurement") String measurement) {
-        if (influx.query(database, "SHOW FIELD KEYS FROM " + InfluxQl.source(retentionPolicy, measurement))
-                .path("series").path(0).path("values").isEmpty()) {
-            throw new DumpException("measurement " + measurement + " does not exist in " + database
-                    + (retentionPolicy.isEmpty() ? "" : "." + retentionPolicy));
-        }
-        Schema schema = new Schema(exchange.getProperty("tagKeys", Set.class));
-        exchange.setProperty("schema", schema);
-        return schema;
-    }
-
-    /** The form of the one streamed query for the whole day: chunks of dump.page-size rows. */
-    String selectQuery(String measurement, Instant from, Instant to) {
-        Map<String, String> options = new LinkedHashMap<>();
-        options.put("chunked", "true");
-        options.put("chunk_size", String.valueOf(pageSize));
-        return InfluxQl.form(database, InfluxQl.selectWindow(retentionPolicy, measurement, from, to), options);
-    }
-
-    /**
-     * Sends the day's query and opens the page reader over its streamed answer (the loop's first
-     * turn needs to know whether there is a page).
-     */
-    public void openPages(Exchange exchange, @ExchangeProperty("measurement") String measurement,
-                          @ExchangeProperty("from") Instant from, @ExchangeProperty("to") Instant to,
-                          @ExchangeProperty("schema") Schema schema) throws IOException {
-        MessagePackPages pages = new MessagePackPages(influx.streamQuery(selectQuery(measurement, from, to)),
-                measurement, schema, pageSize);
-        exchange.setProperty("pages", pages);
-        exchange.setProperty(NextDumpPage.MORE_PAGES, pages.hasNext());
-    }
-
-    /** An attempt at the day's query starts from scratch: no partial file, no page reader of an earlier attempt. */
-    public void startAttempt(Exchange exchange, @ExchangeProperty("localFile") java.io.File file) throws IOException {
-        Files.deleteIfExists(file.toPath());
-        exchange.removeProperty("pages");
-    }
-
-    /**
-     * The attempt at the day's query failed. A failure of the wire (InfluxDB unreachable, busy, cut
-     * or silent while its answer streamed) is thrown named with the measurement, the page reached and
-     * the attempt, as a {@link DumpQueryBroke} that errors.yaml retries; the dump's own failures and
-     * InfluxDB's answer ("error", "partial") are thrown as they are; anything else fails the
-     * measurement, named the same way.
-     */
-    public void attemptFailed(Exchange exchange, @ExchangeProperty("measurement") String measurement,
-                              @ExchangeProperty("pages") MessagePackPages pages) {
-        Exception failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        Integer retries = exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, Integer.class);
-        int attempt = retries == null ? 1 : retries + 1;
-        String where = pages == null ? "before its first page" : "on page " + (pages.pages() + 1)
-                + " (" + pages.records() + " records read)";
-        String failed = "the day's query of " + measurement + " failed " + where + ", attempt " + attempt + ": ";
-        InfluxUnavailableException wire = find(failure, InfluxUnavailableException.class);
-        if (wire != null) {
-            throw new DumpQueryBroke(failed + "InfluxDB " + wire.what(), wire);
-        }
-        RuntimeException own = find(failure, RuntimeException.class);
-        if (own != null) {
-            throw own;
-        }
-        Throwable root = failure;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        throw new DumpException(failed + root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage()));
-    }
-
-    /** The first failure in the chain of this type that is the tool's own. */
-    private static <T extends Throwable> T find(Throwable failure, Class<T> type) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (type.isInstance(t) && t.getClass().getName().startsWith("io.influxswiftbackup.")) {
-                return type.cast(t);
-            }
-        }
-        return null;
-    }
-
-    /** After the page loop: the counts, and the last timestamp the dump covers. */
-    public void closePages(Exchange exchange, @ExchangeProperty("pages") MessagePackPages pages) throws IOException {
-        if (pages == null) {
-            return; // the query failed before its answer
-        }
-        pages.close();
-        exchange.setProperty("records", pages.records());
-        exchange.setProperty("lastTime", pages.lastTime());
-        exchange.setProperty("pageCount", pages.pages());
-        exchange.setProperty("dumpMillis", pages.elapsedMillis());
-        exchange.setProperty("recordsPerSecond", pages.elapsedMillis() == 0 ? pages.records() : pages.records() * 1000 / pages.elapsedMillis());
-    }
-
-    public void deleteLocalFile(@ExchangeProperty("localFile") java.io.File file) throws IOException {
-        Files.deleteIfExists(file.toPath());
-    }
-
-    @SuppressWarnings("unchecked")
-    public void recordSuccess(Exchange exchange, @ExchangeProperty("measurement") String measurement) {
-        exchange.getProperty("dumped", List.class).add(measurement);
-        Long records = exchange.getProperty("records", Long.class);
-        JobRun.noteRecords(exchange, measurement, records == null ? 0 : records);
-    }
-
-    /** One measurement failed: say so, drop its partial file, and go on with the others. */
-    @SuppressWarnings("unchecked")
-    public void recordFailure(Exchange exchange, @ExchangeProperty("measurement") String measurement) throws IOException {
-        Exception failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        InfluxAccessDeniedException refused = find(failure, InfluxAccessDeniedException.class);
-        if (refused != null) {
-            throw refused; // no other measurement can do better: the run fails at once
-        }
-        String reason = failure == null ? "unknown" : failure.getMessage();
-        LOG.error("Dump of {} failed: {}", measurement, reason);
-        exchange.getProperty("failures", List.class).add(measurement + ": " + reason);
-        java.io.File file = exchange.getProperty("localFile", java.io.File.class);
-        if (file != null) {
-            Files.deleteIfExists(file.toPath());
-        }
-    }
-
-    /** Fails the run, naming each measurement that failed, once all were tried. */
-    @SuppressWarnings("unchecked")
-    public void requireAllDumped(Exchange exchange, @ExchangeProperty("day") Day day) {
-        List<String> failures = exchange.getProperty("failures", List.class);
-        if (!failures.isEmpty()) {
-            throw new DumpException("dump of " + day + " failed for " + failures.size() + " measurement(s): "
-                    + String.join("; ", failures));
-        }
+    void noteFailed(String failure) {
+        failures.add(failure);
     }
 }

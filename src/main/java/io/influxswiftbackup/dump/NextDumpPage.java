@@ -22,10 +22,11 @@ public class NextDumpPage implements Processor {
 
     @Override
     public void process(Exchange exchange) throws Exception {
-        MessagePackPages pages = exchange.getProperty("pages", MessagePackPages.class);
+        MeasurementDump measurement = exchange.getProperty(MeasurementDump.PROPERTY, MeasurementDump.class);
+        MessagePackPages pages = measurement.pages();
         var message = exchange.getMessage();
         message.setBody(pages.next());
-        message.setHeader(Exchange.FILE_NAME, exchange.getProperty("fileName", String.class));
+        message.setHeader(Exchange.FILE_NAME, measurement.fileName());
         exchange.setProperty(PROGRESS_DUE, pages.pages() % progressPages == 0);
         exchange.setProperty(MORE_PAGES, pages.hasNext());
     }

@@ -1,9 +1,9 @@
 package io.influxswiftbackup.restore;
 
+import io.influxswiftbackup.download.DownloadRun;
 import io.influxswiftbackup.day.Day;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.apache.camel.ExchangeProperty;
 
 /**
@@ -18,10 +18,11 @@ public class RestoreAdvice {
         this.database = database;
     }
 
-    public String forFetchedShards(@ExchangeProperty("day") Day day, @ExchangeProperty("targetDir") String targetDir,
-                                   @ExchangeProperty("objects") List<Map<String, Object>> objects) {
-        Path dir = Path.of(targetDir).resolve(day.container()).resolve("shards");
-        BackupFormat format = BackupFormat.of(objects.stream().map(o -> (String) o.get("rest")).toList());
+    public String forFetchedShards(@ExchangeProperty(DownloadRun.PROPERTY) DownloadRun run) {
+        Day day = run.day();
+        List<DownloadRun.DownloadObject> objects = run.objects();
+        Path dir = run.targetDir().resolve(day.container()).resolve("shards");
+        BackupFormat format = BackupFormat.of(objects.stream().map(DownloadRun.DownloadObject::rest).toList());
         StringBuilder text = new StringBuilder("Fetched " + objects.size() + " objects of " + day.shardsPrefix() + " into "
                 + dir + " (" + format.name().toLowerCase() + " format).\nTo restore them by hand (safe on InfluxDB 1.6.7):\n");
         if (format == BackupFormat.LEGACY) {

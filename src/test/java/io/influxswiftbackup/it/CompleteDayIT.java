@@ -13,7 +13,7 @@ import io.influxswiftbackup.config.Settings;
 import io.influxswiftbackup.day.DayStore;
 import io.influxswiftbackup.day.DayMarks;
 import io.influxswiftbackup.day.ManifestLock;
-import io.influxswiftbackup.dump.DumpRun;
+import io.influxswiftbackup.dump.DumpJob;
 import io.influxswiftbackup.it.FaultProxy.Fault;
 import io.influxswiftbackup.restore.RestoreJob;
 import io.influxswiftbackup.restore.RestoreRun;
@@ -103,7 +103,7 @@ class CompleteDayIT {
             Exchange restore = runtime.run("direct:restore", Map.of());
             assertFalse(restore.isFailed(), () -> String.valueOf(restore.getException()));
             for (String day : List.of(COMPLETE, DUMP_ONLY)) {
-                Exchange dump = runtime.run("direct:dump", Map.of(DumpRun.DATE_HEADER, day));
+                Exchange dump = runtime.run("direct:dump", Map.of(DumpJob.DATE_HEADER, day));
                 assertFalse(dump.isFailed(), () -> String.valueOf(dump.getException()));
             }
         }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.influxswiftbackup.dump.MeasurementDump;
 import io.influxswiftbackup.app.JobRuntime;
 import io.influxswiftbackup.config.Settings;
 import io.influxswiftbackup.failure.RetryAfter;
@@ -138,7 +139,7 @@ class DumpIT {
         Path kept = dir.resolve("kept.json");
         try (JobRuntime runtime = JobRuntime.startOnce(settings, Clock.fixed(Instant.parse("2016-09-12T00:30:00Z"), ZoneOffset.UTC))) {
             AdviceWith.adviceWith(runtime.context(), "dump-measurement", route -> route.weaveById("dump-delete-dump-file").before()
-                    .process(exchange -> Files.copy(exchange.getProperty("localFile", java.io.File.class).toPath(), kept)));
+                    .process(exchange -> Files.copy(exchange.getProperty(MeasurementDump.PROPERTY, MeasurementDump.class).file(), kept)));
             Exchange result = runtime.run("direct:dump", Map.of());
             assertFalse(result.isFailed(), () -> String.valueOf(result.getException()));
             assertEquals(1L, BackupIT.routeAttribute(settings, "dump", "ExchangesCompleted"));

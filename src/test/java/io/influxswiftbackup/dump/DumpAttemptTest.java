@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** What a failed attempt at the day's query throws: the wire's failures named for the retry, anything else as fatal. */
-class DumpRunAttemptTest {
+class DumpAttemptTest {
 
     private static final String INTERMEDIARY = "the intermediary InfluxDB at 127.0.0.1:1";
 
@@ -36,8 +36,12 @@ class DumpRunAttemptTest {
         influx.close();
     }
 
-    private DumpRun run() {
-        return new DumpRun(dir, "UTC", Clock.systemUTC(), 1, "m", "db", "", 10, influx, null, null);
+    private DumpJob job() {
+        return new DumpJob(dir, "UTC", Clock.systemUTC(), 1, "m", "db", "", 10, influx, null, null);
+    }
+
+    private MeasurementDump cpu() {
+        return new MeasurementDump("cpu", dir.resolve("cpu.json"), "D/influxdb/cpu.json", false);
     }
 
     private static Exchange failedWith(Exception failure, Integer redeliveries) {
@@ -54,7 +58,7 @@ class DumpRunAttemptTest {
         SocketException reset = new SocketException("Connection reset");
         InfluxUnavailableException cut = new InfluxUnavailableException(INTERMEDIARY, "cut the connection (SocketException: Connection reset)", null, reset);
         Exchange exchange = failedWith(new RuntimeCamelException(cut), 1);
-        DumpQueryBroke broke = assertThrows(DumpQueryBroke.class, () -> run().attemptFailed(exchange, "cpu", null));
+        DumpQueryBroke broke = assertThrows(DumpQueryBroke.class, () -> job().attemptFailed(exchange, cpu()));
         assertEquals("the day's query of cpu failed before its first page, attempt 2: InfluxDB cut the connection"
                 + " (SocketException: Connection reset)", broke.getMessage());
         assertSame(cut, broke.getCause());
@@ -63,7 +67,7 @@ class DumpRunAttemptTest {
     @Test
     void anAnswer503KeepsItsRetryAfter() {
         var busy = new InfluxUnavailableException(INTERMEDIARY, "answered 503 Service Unavailable", 1000L, null);
-        DumpQueryBroke broke = assertThrows(DumpQueryBroke.class, () -> run().attemptFailed(failedWith(busy, null), "cpu", null));
+        DumpQueryBroke broke = assertThrows(DumpQueryBroke.class, () -> job().attemptFailed(failedWith(busy, null), cpu()));
         assertEquals("the day's query of cpu failed before its first page, attempt 1: InfluxDB answered 503 Service Unavailable",
                 broke.getMessage());
         assertEquals(1000L, broke.retryAfterMs());
@@ -73,13 +77,13 @@ class DumpRunAttemptTest {
     void influxDbsOwnErrorIsThrownAsItIs() {
         InfluxException error = new InfluxException("InfluxDB failed on page 3 of cpu: timeout");
         Exchange exchange = failedWith(new RuntimeCamelException(error), null);
-        assertSame(error, assertThrows(InfluxException.class, () -> run().attemptFailed(exchange, "cpu", null)));
+        assertSame(error, assertThrows(InfluxException.class, () -> job().attemptFailed(exchange, cpu())));
     }
 
     @Test
     void aFailureOffTheWireIsFatalNamedTheSameWay() {
         Exchange exchange = failedWith(new RuntimeCamelException(new IOException("No space left on device")), null);
-        RuntimeException failed = assertThrows(RuntimeException.class, () -> run().attemptFailed(exchange, "cpu", null));
+        RuntimeException failed = assertThrows(RuntimeException.class, () -> job().attemptFailed(exchange, cpu()));
         assertEquals(DumpException.class, failed.getClass());
         assertFalse(failed instanceof TransientFailure);
         assertEquals("the day's query of cpu failed before its first page, attempt 1: IOException: No space left on device",
