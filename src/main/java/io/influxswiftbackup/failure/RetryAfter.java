@@ -47,15 +47,28 @@ public class RetryAfter implements Processor {
         }
         Throwable failure = exchange.getException();
         Long asked = retryAfter(failure);
-        String wait = "";
+        long delay;
         if (asked != null) {
-            long delay = Math.min(Math.max(asked, initialMs), maxMs);
+            delay = Math.min(Math.max(asked, initialMs), maxMs);
             exchange.getIn().setHeader(Exchange.REDELIVERY_DELAY, delay);
-            wait = " in " + delay + " ms (Retry-After)";
+        } else {
+            delay = backoffMs(attempt);
         }
         retries.incrementAndGet();
         String route = exchange.getProperty(ExchangePropertyKey.FAILURE_ROUTE_ID, String.class);
-        LOG.warn("{}{}; retry {} of {}{}", route == null ? "" : route + ": ", failure.getMessage(), attempt, max, wait);
+        LOG.warn("{}{}; retry {} of {} in {} ms", route == null ? "" : route + ": ", failure.getMessage(), attempt, max, delay);
+    }
+
+    /**
+     * The wait errors.yaml's exponential backoff makes before retry {@code attempt} (1, 2, ...), for
+     * the log line: the initial delay, doubled each time, at most the maximum.
+     */
+    long backoffMs(int attempt) {
+        long backoff = initialMs;
+        for (int i = 1; i < attempt && backoff < maxMs; i++) {
+            backoff *= 2;
+        }
+        return Math.min(backoff, maxMs);
     }
 
     /** How many retries this process has made; tests and the log read it. */

@@ -44,6 +44,15 @@ class RetryAfterTest {
     }
 
     @Test
+    void theLogLineNamesTheBackoffErrorsYamlDeclares() {
+        assertEquals(1000, retryAfter.backoffMs(1));
+        assertEquals(2000, retryAfter.backoffMs(2));
+        assertEquals(16_000, retryAfter.backoffMs(5));
+        assertEquals(30_000, retryAfter.backoffMs(6));
+        assertEquals(30_000, retryAfter.backoffMs(70), "no overflow after many attempts");
+    }
+
+    @Test
     void afterTheLastRetryNothingIsSetOrCounted() throws Exception {
         Exchange exchange = failedExchange(new TransientFailure("Swift answered 503", 3000L, null), 6, 5);
         retryAfter.process(exchange);
