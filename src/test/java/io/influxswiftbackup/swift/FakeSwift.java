@@ -3,11 +3,8 @@ package io.influxswiftbackup.swift;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -48,41 +45,26 @@ public final class FakeSwift implements ObjectStore {
     private final Map<String, Integer> counts = new TreeMap<>();
     private final List<Call> calls = new CopyOnWriteArrayList<>();
     private final List<Hook> hooks = new CopyOnWriteArrayList<>();
-    private Instant now;
+    private final MutableClock clock;
 
     public FakeSwift(Instant now) {
-        this.now = now;
+        this.clock = new MutableClock(now);
     }
 
     // --- the clock ---------------------------------------------------------------------------------
 
-    public synchronized Instant now() {
-        return now;
+    public Instant now() {
+        return clock.instant();
     }
 
     public synchronized void advance(Duration duration) {
-        now = now.plus(duration);
+        clock.advance(duration);
         notifyAll();
     }
 
-    /** A clock that reads the fake's time. */
-    public Clock clock() {
-        return new Clock() {
-            @Override
-            public ZoneId getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return now();
-            }
-        };
+    /** The fake's clock: what expiries are measured against. */
+    public MutableClock clock() {
+        return clock;
     }
 
     // --- hooks and the call log ----------------------------------------------------------------------
@@ -149,7 +131,7 @@ public final class FakeSwift implements ObjectStore {
     /** Stores an object whose listing entry carries {@code listedExtra} too (a large object's {@code slo_etag}). */
     public synchronized FakeSwift put(String container, String name, byte[] bytes, Map<String, Object> listedExtra) {
         createContainer(container);
-        containers.get(container).put(name, new Stored(bytes.clone(), md5(bytes), "application/octet-stream", now, null,
+        containers.get(container).put(name, new Stored(bytes.clone(), md5(bytes), "application/octet-stream", now(), null,
                 Map.copyOf(listedExtra)));
         notifyAll();
         return this;
@@ -294,7 +276,7 @@ public final class FakeSwift implements ObjectStore {
             if (objects == null) {
                 throw new SwiftException("upload of " + name + ": Swift answered 404");
             }
-            objects.put(name, new Stored(body.clone(), md5(body), contentType, now, null, Map.of()));
+            objects.put(name, new Stored(body.clone(), md5(body), contentType, now(), null, Map.of()));
             notifyAll();
         }
     }
@@ -310,7 +292,7 @@ public final class FakeSwift implements ObjectStore {
             if (live(container, name) != null) {
                 return false;
             }
-            objects.put(name, new Stored(body.clone(), md5(body), "text/plain", now, now.plusSeconds(deleteAfterSeconds), Map.of()));
+            objects.put(name, new Stored(body.clone(), md5(body), "text/plain", now(), now().plusSeconds(deleteAfterSeconds), Map.of()));
             notifyAll();
             return true;
         }
@@ -355,7 +337,7 @@ public final class FakeSwift implements ObjectStore {
             return null;
         }
         Stored stored = objects.get(name);
-        if (stored != null && stored.deleteAt() != null && !now.isBefore(stored.deleteAt())) {
+        if (stored != null && stored.deleteAt() != null && !now().isBefore(stored.deleteAt())) {
             objects.remove(name);
             return null;
         }
@@ -363,7 +345,7 @@ public final class FakeSwift implements ObjectStore {
     }
 
     private void expire(TreeMap<String, Stored> objects) {
-        objects.values().removeIf(o -> o.deleteAt() != null && !now.isBefore(o.deleteAt()));
+        objects.values().removeIf(o -> o.deleteAt() != null && !now().isBefore(o.deleteAt()));
     }
 
     public static String md5(byte[] bytes) {
