@@ -1,7 +1,7 @@
 package io.influxswiftbackup.cli;
 
 import io.influxswiftbackup.app.JobRuntime;
-import io.influxswiftbackup.prune.PruneRun;
+import io.influxswiftbackup.prune.PruneJob;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.camel.Exchange;
@@ -27,11 +27,11 @@ class PruneCommand implements Callable<Integer> {
             app.quiet();
         }
         try (JobRuntime runtime = app.startCommand()) {
-            Exchange result = runtime.run("direct:prune", Map.of(PruneRun.DRY_RUN_HEADER, dryRun));
+            Exchange result = runtime.run("direct:prune", Map.of(PruneJob.DRY_RUN_HEADER, dryRun));
             if (result.isFailed()) {
                 throw result.getException();
             }
-            if (dryRun && !Boolean.TRUE.equals(result.getProperty(PruneRun.RETENTION_OFF, Boolean.class))) {
+            if (dryRun && !Boolean.TRUE.equals(result.getProperty(PruneJob.RETENTION_OFF, Boolean.class))) {
                 app.out().print(result.getMessage().getBody(String.class));
                 app.out().flush();
             }

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.influxswiftbackup.app.JobRuntime;
 import io.influxswiftbackup.config.Settings;
 import io.influxswiftbackup.monitor.JobState;
-import io.influxswiftbackup.prune.PruneRun;
+import io.influxswiftbackup.prune.PruneJob;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -118,7 +118,7 @@ class PruneIT {
         // (pages of 2 names: the account and each day are listed over several pages)
         try (JobRuntime runtime = JobRuntime.startOnce(settings(Map.of("retention.days", "3", "swift.listing-page-size", "2")), clock)) {
             meanwhile.arrange(runtime);
-            Exchange result = runtime.run("direct:prune", Map.of(PruneRun.DRY_RUN_HEADER, dryRun));
+            Exchange result = runtime.run("direct:prune", Map.of(PruneJob.DRY_RUN_HEADER, dryRun));
             assertFalse(result.isFailed(), () -> String.valueOf(result.getException()));
             return result;
         }
@@ -232,10 +232,10 @@ class PruneIT {
         Path config = TestConfig.write(dir, env, Map.of());
         JarRun run = JarRun.run(dir, Map.of("SWIFT_KEY", env.get("swift.key")), "prune", "--config", config.toString());
         assertEquals(0, run.exitCode(), run.toString());
-        assertTrue(run.stdout().contains(PruneRun.OFF), run.toString());
+        assertTrue(run.stdout().contains(PruneJob.OFF), run.toString());
         JarRun dryRun = JarRun.run(dir, Map.of("SWIFT_KEY", env.get("swift.key")), "prune", "--dry-run", "--config", config.toString());
         assertEquals(0, dryRun.exitCode(), dryRun.toString());
-        assertTrue(dryRun.stdout().contains(PruneRun.OFF), dryRun.toString());
+        assertTrue(dryRun.stdout().contains(PruneJob.OFF), dryRun.toString());
         assertEquals(before, snapshot());
     }
 }

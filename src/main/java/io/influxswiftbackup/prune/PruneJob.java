@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * is the newest complete one (it stays), what each old day holds (listed and logged before anything
  * goes), and the progress and outcome of the deletes.
  */
-public class PruneRun {
+public class PruneJob {
 
     public static final String DRY_RUN_HEADER = "pruneDryRun";
     /** Exchange properties. */
@@ -37,7 +37,7 @@ public class PruneRun {
     static final String PRUNED_DAY = "prunedDay";
 
     public static final String OFF = "retention is off (retention.days is empty): Swift keeps every day; nothing pruned";
-    private static final Logger LOG = LoggerFactory.getLogger(PruneRun.class);
+    private static final Logger LOG = LoggerFactory.getLogger(PruneJob.class);
     private static final int PROGRESS_EVERY = 100;
 
     private final Retention retention;
@@ -46,7 +46,7 @@ public class PruneRun {
     private final ObjectStore swift;
     private final DayStore days;
 
-    public PruneRun(Retention retention, String timezone, Clock clock, ObjectStore swift, DayStore days) {
+    public PruneJob(Retention retention, String timezone, Clock clock, ObjectStore swift, DayStore days) {
         this.retention = retention;
         this.timezone = timezone;
         this.clock = clock;

@@ -23,27 +23,27 @@ import org.junit.jupiter.api.Test;
  * Which days go (newest first, the first day without any mark that holds shards is the newest
  * complete one and stays), what they hold, and the deletes, as routes/prune.yaml drives them.
  */
-class PruneRunTest {
+class PruneJobTest {
 
     static final Instant NOW = Instant.parse("2015-01-11T00:45:00Z");
 
     final FakeSwift swift = new FakeSwift(NOW);
     final DayStore days = new DayStore(swift, swift.clock(), 3, 1000, 60);
-    final PruneRun run = new PruneRun(new Retention(3), "UTC", swift.clock(), swift, days);
+    final PruneJob run = new PruneJob(new Retention(3), "UTC", swift.clock(), swift, days);
     final Exchange exchange = new DefaultExchange(new DefaultCamelContext());
 
     private void shard(String day, String file, int bytes) {
         swift.put(day, day + "/shards/" + file, new byte[bytes]);
     }
 
-    private PruneRun.Plan plan() {
+    private PruneJob.Plan plan() {
         run.start(exchange);
         run.plan(exchange);
-        return exchange.getProperty(PruneRun.PLAN, PruneRun.Plan.class);
+        return exchange.getProperty(PruneJob.PLAN, PruneJob.Plan.class);
     }
 
     /** The route's steps after the plan: day by day, its objects and segments, then its containers. */
-    private String prune(PruneRun.Plan plan) {
+    private String prune(PruneJob.Plan plan) {
         for (PrunedDay day : plan.days()) {
             for (PrunedDay.Entry entry : run.beginDay(exchange, day)) {
                 run.delete(exchange, entry);
@@ -63,9 +63,9 @@ class PruneRunTest {
         swift.setMetadata("2015-01-10", "X-Container-Meta-In-Progress-Backup", "backup 20150110T235500Z-abcd");
         swift.put("notes", "readme", "not a day");
 
-        PruneRun.Plan plan = plan();
+        PruneJob.Plan plan = plan();
 
-        assertEquals(Day.parse("2015-01-02"), exchange.getProperty(PruneRun.NEWEST_COMPLETE));
+        assertEquals(Day.parse("2015-01-02"), exchange.getProperty(PruneJob.NEWEST_COMPLETE));
         assertEquals(List.of("2015-01-10", "2015-01-09", "2015-01-02"),
                 swift.calls(CONTAINER_METADATA).stream().map(Call::container).toList(),
                 "marked, then no shards, then complete: the search stops there");
@@ -89,9 +89,9 @@ class PruneRunTest {
         swift.setMetadata("2015-01-01", "X-Container-Meta-In-Progress", "backup of an earlier version");
         swift.createContainer("2015-01-08");
 
-        PruneRun.Plan plan = plan();
+        PruneJob.Plan plan = plan();
 
-        assertNull(exchange.getProperty(PruneRun.NEWEST_COMPLETE));
+        assertNull(exchange.getProperty(PruneJob.NEWEST_COMPLETE));
         assertEquals(List.of(Day.parse("2015-01-01"), Day.parse("2015-01-05")), plan.days().stream().map(PrunedDay::day).toList());
         String outcome = prune(plan);
 
@@ -121,7 +121,7 @@ class PruneRunTest {
         swift.put("2015-01-03_segments", "s/1", new byte[16]);
         swift.put("2015-01-03_segments", "s/2", new byte[16]);
         shard("2015-01-10", "meta.00", 5);
-        exchange.getMessage().setHeader(PruneRun.DRY_RUN_HEADER, true);
+        exchange.getMessage().setHeader(PruneJob.DRY_RUN_HEADER, true);
 
         plan();
         String text = run.describe(exchange);
@@ -153,7 +153,7 @@ class PruneRunTest {
         shard("2015-01-10", "meta.00", 5);
         // a late backup writes into the day after it was listed
         swift.before(DELETE_CONTAINER, "2015-01-03", 1, () -> shard("2015-01-03", "late.00", 3));
-        PruneRun.Plan plan = plan();
+        PruneJob.Plan plan = plan();
 
         String outcome = prune(plan);
 
@@ -167,12 +167,12 @@ class PruneRunTest {
 
     @Test
     void retentionOffSaysSoAndTheDryRunFlagIsTaken() {
-        PruneRun off = new PruneRun(null, "UTC", swift.clock(), swift, days);
-        exchange.getMessage().setHeader(PruneRun.DRY_RUN_HEADER, true);
+        PruneJob off = new PruneJob(null, "UTC", swift.clock(), swift, days);
+        exchange.getMessage().setHeader(PruneJob.DRY_RUN_HEADER, true);
         off.start(exchange);
-        assertEquals(true, exchange.getProperty(PruneRun.RETENTION_OFF));
+        assertEquals(true, exchange.getProperty(PruneJob.RETENTION_OFF));
         assertEquals(true, exchange.getProperty("dryRun"));
-        assertEquals(PruneRun.OFF, exchange.getMessage().getBody());
-        assertNull(exchange.getMessage().getHeader(PruneRun.DRY_RUN_HEADER), "the flag does not travel on");
+        assertEquals(PruneJob.OFF, exchange.getMessage().getBody());
+        assertNull(exchange.getMessage().getHeader(PruneJob.DRY_RUN_HEADER), "the flag does not travel on");
     }
 }
