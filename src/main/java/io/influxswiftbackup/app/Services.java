@@ -22,7 +22,6 @@ import io.influxswiftbackup.restore.IntermediaryDirs;
 import io.influxswiftbackup.restore.IntermediaryService;
 import io.influxswiftbackup.restore.RestoreAdvice;
 import io.influxswiftbackup.restore.RestoreJob;
-import io.influxswiftbackup.restore.RestoreJob;
 import io.influxswiftbackup.restore.RestoreRun;
 import io.influxswiftbackup.restore.ShardsOnDisk;
 import io.influxswiftbackup.swift.LargeObjects;

@@ -1,9 +1,9 @@
 package io.influxswiftbackup.cli;
 
 import io.influxswiftbackup.app.JobRuntime;
-import io.influxswiftbackup.monitor.JobMonitor;
 import io.influxswiftbackup.day.Day;
 import io.influxswiftbackup.dump.DumpJob;
+import io.influxswiftbackup.monitor.JobMonitor;
 import java.time.LocalDate;
 import java.util.HashMap;
 import java.util.Map;

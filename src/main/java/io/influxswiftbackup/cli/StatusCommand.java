@@ -1,10 +1,10 @@
 package io.influxswiftbackup.cli;
 
-import io.influxswiftbackup.failure.Failures;
 import io.influxswiftbackup.app.JobRuntime;
-import io.influxswiftbackup.day.DaySelection;
 import io.influxswiftbackup.config.ConfigException;
 import io.influxswiftbackup.config.Settings;
+import io.influxswiftbackup.day.DaySelection;
+import io.influxswiftbackup.failure.Failures;
 import io.influxswiftbackup.monitor.JobCheck;
 import java.util.List;
 import java.util.concurrent.Callable;

@@ -2,13 +2,13 @@ package io.influxswiftbackup.cli;
 
 import io.influxswiftbackup.catchup.MissedBackups;
 import io.influxswiftbackup.config.Settings;
+import io.influxswiftbackup.day.Day;
 import io.influxswiftbackup.monitor.JobCheck;
 import io.influxswiftbackup.monitor.JobState;
 import io.influxswiftbackup.monitor.Schedule;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import io.influxswiftbackup.day.Day;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

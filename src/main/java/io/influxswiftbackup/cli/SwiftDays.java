@@ -1,8 +1,8 @@
 package io.influxswiftbackup.cli;
 
 import io.influxswiftbackup.app.JobRuntime;
-import io.influxswiftbackup.swift.SwiftClient;
 import io.influxswiftbackup.day.DaySelection;
+import io.influxswiftbackup.swift.SwiftClient;
 import java.util.List;
 import java.util.Map;
 

@@ -1,17 +1,17 @@
 package io.influxswiftbackup.download;
 
-import io.influxswiftbackup.download.DownloadRun.DownloadObject;
-import io.influxswiftbackup.download.DownloadRun.Outcome;
-import io.influxswiftbackup.day.DayCheck;
-import io.influxswiftbackup.day.DayStore;
-import io.influxswiftbackup.day.DayIncompleteException;
-import io.influxswiftbackup.http.FileRange;
-import io.influxswiftbackup.monitor.JobRun;
-import io.influxswiftbackup.swift.SwiftClient;
-import io.influxswiftbackup.swift.SwiftClient.Downloaded;
 import io.influxswiftbackup.day.Day;
+import io.influxswiftbackup.day.DayCheck;
+import io.influxswiftbackup.day.DayIncompleteException;
 import io.influxswiftbackup.day.DayManifest;
 import io.influxswiftbackup.day.DaySelection;
+import io.influxswiftbackup.day.DayStore;
+import io.influxswiftbackup.download.DownloadRun.DownloadObject;
+import io.influxswiftbackup.download.DownloadRun.Outcome;
+import io.influxswiftbackup.http.FileRange;
+import io.influxswiftbackup.monitor.JobRun;
+import io.influxswiftbackup.swift.SwiftClient.Downloaded;
+import io.influxswiftbackup.swift.SwiftClient;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

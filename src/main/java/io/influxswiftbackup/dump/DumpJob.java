@@ -1,15 +1,15 @@
 package io.influxswiftbackup.dump;
 
+import io.influxswiftbackup.day.Day;
 import io.influxswiftbackup.day.DayManifest;
 import io.influxswiftbackup.day.DayStore;
 import io.influxswiftbackup.day.DayWrite;
-import io.influxswiftbackup.swift.SwiftClient;
-import io.influxswiftbackup.swift.SwiftClient.StoredObject;
-import io.influxswiftbackup.day.Day;
-import io.influxswiftbackup.monitor.JobRun;
 import io.influxswiftbackup.influx.InfluxAccessDeniedException;
 import io.influxswiftbackup.influx.InfluxClient;
 import io.influxswiftbackup.influx.InfluxUnavailableException;
+import io.influxswiftbackup.monitor.JobRun;
+import io.influxswiftbackup.swift.SwiftClient.StoredObject;
+import io.influxswiftbackup.swift.SwiftClient;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

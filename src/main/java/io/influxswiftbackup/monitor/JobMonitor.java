@@ -1,7 +1,7 @@
 package io.influxswiftbackup.monitor;
 
-import io.influxswiftbackup.failure.Failures;
 import io.influxswiftbackup.config.Settings;
+import io.influxswiftbackup.failure.Failures;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;

@@ -1,10 +1,8 @@
 package io.influxswiftbackup.monitor;
 
+import io.influxswiftbackup.day.Day;
 import io.influxswiftbackup.swift.SwiftClient.Downloaded;
 import io.influxswiftbackup.swift.SwiftClient.StoredObject;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import io.influxswiftbackup.day.Day;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -12,6 +10,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**

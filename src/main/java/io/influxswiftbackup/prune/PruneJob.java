@@ -1,12 +1,12 @@
 package io.influxswiftbackup.prune;
 
-import io.influxswiftbackup.day.DayStore;
-import io.influxswiftbackup.swift.ObjectStore;
 import io.influxswiftbackup.day.Day;
 import io.influxswiftbackup.day.DayMarks;
+import io.influxswiftbackup.day.DayStore;
 import io.influxswiftbackup.day.Retention;
 import io.influxswiftbackup.monitor.JobRun;
 import io.influxswiftbackup.monitor.Rates;
+import io.influxswiftbackup.swift.ObjectStore;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package io.influxswiftbackup.restore;
 
-import io.influxswiftbackup.download.DownloadRun;
 import io.influxswiftbackup.day.Day;
+import io.influxswiftbackup.download.DownloadRun;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.camel.ExchangeProperty;

@@ -1,18 +1,18 @@
 package io.influxswiftbackup.restore;
 
+import io.influxswiftbackup.day.Day;
 import io.influxswiftbackup.day.DayCheck;
-import io.influxswiftbackup.files.DiskSpace;
-import io.influxswiftbackup.restore.RestoreRun.Target;
 import io.influxswiftbackup.day.DayManifest;
 import io.influxswiftbackup.day.DayStore;
-import io.influxswiftbackup.swift.SwiftClient;
-import io.influxswiftbackup.swift.SwiftClient.Downloaded;
-import io.influxswiftbackup.day.Day;
-import io.influxswiftbackup.monitor.JobRun;
-import io.influxswiftbackup.files.LocalFiles;
 import io.influxswiftbackup.dump.InfluxQl;
+import io.influxswiftbackup.files.DiskSpace;
+import io.influxswiftbackup.files.LocalFiles;
 import io.influxswiftbackup.influx.InfluxChecks;
 import io.influxswiftbackup.influx.InfluxException;
+import io.influxswiftbackup.monitor.JobRun;
+import io.influxswiftbackup.restore.RestoreRun.Target;
+import io.influxswiftbackup.swift.SwiftClient.Downloaded;
+import io.influxswiftbackup.swift.SwiftClient;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -4,9 +4,9 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.influxswiftbackup.failure.ConflictFailure;
-import io.influxswiftbackup.http.FileRange;
-import io.influxswiftbackup.http.FileRange.Checksums;
 import io.influxswiftbackup.failure.RetryAfter;
+import io.influxswiftbackup.http.FileRange.Checksums;
+import io.influxswiftbackup.http.FileRange;
 import io.influxswiftbackup.swift.LargeObjects.Limits;
 import io.influxswiftbackup.swift.LargeObjects.Segment;
 import java.io.IOException;
@@ -95,14 +95,13 @@ public class SwiftClient implements ObjectStore, LargeObjectUpload.Target {
 
     /** Creates the container if it does not exist (201 new, 202 there already). */
     public void ensureContainer(String container) {
-        expect(call("PUT", url(container), r -> r.setEntity(new ByteArrayEntity(new byte[0], null)),
-                "creating container " + container), "creating container " + container, 201, 202);
+        request("PUT", url(container), r -> r.setEntity(new ByteArrayEntity(new byte[0], null)),
+                "creating container " + container, 201, 202);
     }
 
     @Override
     public int deleteContainer(String container) {
-        return expect(call("DELETE", url(container), r -> { }, "deleting container " + container),
-                "deleting container " + container, 204, 404, 409).status();
+        return request("DELETE", url(container), r -> { }, "deleting container " + container, 204, 404, 409).status();
     }
 
     @Override
@@ -120,8 +119,8 @@ public class SwiftClient implements ObjectStore, LargeObjectUpload.Target {
     /** One page of a listing: at most {@code limit} entries after {@code marker}. */
     public List<Map<String, Object>> listPage(String container, String prefix, String marker, int limit) {
         String what = "listing of " + (container == null ? "the account" : "container " + container);
-        SwiftHttp.Answer answer = expect(call("GET", () -> SwiftUrls.listing(auth.storageUrl(), container, prefix, marker, limit),
-                r -> { }, what), what, 200, 204, 404);
+        SwiftHttp.Answer answer = request("GET", () -> SwiftUrls.listing(auth.storageUrl(), container, prefix, marker, limit),
+                r -> { }, what, 200, 204, 404);
         if (answer.status() != 200 || answer.body().length == 0) {
             return List.of();
         }
@@ -134,52 +133,50 @@ public class SwiftClient implements ObjectStore, LargeObjectUpload.Target {
 
     @Override
     public Map<String, String> containerMetadata(String container) {
-        SwiftHttp.Answer answer = expect(call("HEAD", url(container), r -> { }, "HEAD of container " + container),
-                "HEAD of container " + container, 200, 204, 404);
+        SwiftHttp.Answer answer = request("HEAD", url(container), r -> { }, "HEAD of container " + container, 200, 204, 404);
         return answer.status() == 404 ? Map.of() : answer.headers();
     }
 
     @Override
     public void postContainerMetadata(String container, Map<String, String> headers) {
-        expect(call("POST", url(container), r -> {
+        request("POST", url(container), r -> {
             headers.forEach(r::addHeader);
             r.setEntity(new ByteArrayEntity(new byte[0], null));
-        }, "metadata of container " + container), "metadata of container " + container, 204, 202);
+        }, "metadata of container " + container, 204, 202);
     }
 
     // --- small objects (manifest, lock, marks) -------------------------------------------------
 
     @Override
     public byte[] readSmall(String container, String name) {
-        SwiftHttp.Answer answer = expect(call("GET", url(container, name), r -> r.addHeader("X-Newest", "true"),
-                "download of " + name), "download of " + name, 200, 404);
+        SwiftHttp.Answer answer = request("GET", url(container, name), r -> r.addHeader("X-Newest", "true"),
+                "download of " + name, 200, 404);
         return answer.status() == 404 ? null : answer.body();
     }
 
     @Override
     public void writeSmall(String container, String name, byte[] body, String contentType) {
         String md5 = FileRange.hex(digest("MD5", body));
-        expect(call("PUT", url(container, name), r -> {
+        request("PUT", url(container, name), r -> {
             r.addHeader("ETag", md5);
             r.setEntity(new ByteArrayEntity(body, ContentType.parse(contentType)));
-        }, "upload of " + name), "upload of " + name, 201);
+        }, "upload of " + name, 201);
         LOG.info("Wrote {} (MD5 {})", name, md5);
     }
 
     @Override
     public boolean createIfAbsent(String container, String name, byte[] body, int deleteAfterSeconds) {
-        SwiftHttp.Answer answer = expect(call("PUT", url(container, name), r -> {
+        SwiftHttp.Answer answer = request("PUT", url(container, name), r -> {
             r.addHeader("If-None-Match", "*");
             r.addHeader("X-Delete-After", String.valueOf(deleteAfterSeconds));
             r.setEntity(new ByteArrayEntity(body, ContentType.TEXT_PLAIN));
-        }, "creating " + name), "creating " + name, 201, 412);
+        }, "creating " + name, 201, 412);
         return answer.status() == 201;
     }
 
     @Override
     public void delete(String container, String name) {
-        expect(call("DELETE", url(container, name), r -> { }, "deleting " + name + " from container " + container),
-                "deleting " + name + " from container " + container, 200, 204, 404);
+        request("DELETE", url(container, name), r -> { }, "deleting " + name + " from container " + container, 200, 204, 404);
     }
 
     // --- uploads and downloads -----------------------------------------------------------------
@@ -221,7 +218,7 @@ public class SwiftClient implements ObjectStore, LargeObjectUpload.Target {
             }
             LOG.debug("Uploading {} ({} bytes)", name, size);
             FileRange body = new FileRange(file, 0, size, true);
-            String etag = putObject(container, name, body, r -> { });
+            String etag = putObject(container, name, body);
             String problem = sentMismatch(body, etag);
             if (problem != null) {
                 LOG.error("Upload of {} in container {} is corrupt: {}: deleting it", name, container, problem);
@@ -238,16 +235,16 @@ public class SwiftClient implements ObjectStore, LargeObjectUpload.Target {
 
     @Override
     public String putSegment(Segment segment) {
-        return putObject(segment.container(), segment.name(), segment.body(), r -> { });
+        return putObject(segment.container(), segment.name(), segment.body());
     }
 
     @Override
     public void putManifest(String container, String name, String manifest, String sloEtag, String md5) {
-        expect(call("PUT", () -> SwiftUrls.object(auth.storageUrl(), container, name) + "?multipart-manifest=put", r -> {
+        request("PUT", () -> SwiftUrls.object(auth.storageUrl(), container, name) + "?multipart-manifest=put", r -> {
             r.addHeader("ETag", sloEtag);
             r.addHeader(LargeObjects.MD5_META, md5);
             r.setEntity(new ByteArrayEntity(manifest.getBytes(StandardCharsets.UTF_8), ContentType.APPLICATION_OCTET_STREAM));
-        }, "manifest of " + name), "upload of the manifest of " + name + " in container " + container, 201);
+        }, "upload of the manifest of " + name + " in container " + container, 201);
     }
 
     /**
@@ -278,11 +275,9 @@ public class SwiftClient implements ObjectStore, LargeObjectUpload.Target {
     }
 
     /** PUT of a repeatable body; Swift's ETag (unquoted). */
-    String putObject(String container, String name, HttpEntity body, Consumer<ClassicRequestBuilder> headers) {
-        return unquote(expect(call("PUT", url(container, name), r -> {
-            headers.accept(r);
-            r.setEntity(body);
-        }, "upload of " + name), "upload of " + name + " in container " + container, 201).header("ETag"));
+    String putObject(String container, String name, HttpEntity body) {
+        return unquote(request("PUT", url(container, name), r -> r.setEntity(body),
+                "upload of " + name + " in container " + container, 201).header("ETag"));
     }
 
     /**
@@ -374,11 +369,6 @@ public class SwiftClient implements ObjectStore, LargeObjectUpload.Target {
         return () -> SwiftUrls.object(auth.storageUrl(), container, name);
     }
 
-    private SwiftHttp.Answer call(String method, Url url, Consumer<ClassicRequestBuilder> setup, String what) {
-        return call(method, url, setup, what, (status, headers, body) ->
-                new SwiftHttp.Answer(status, headers, body == null ? new byte[0] : body.readAllBytes()));
-    }
-
     /** Sends the request with the current token; a 401 (token expired or revoked) logs in again and sends it once more. */
     private <T> T call(String method, Url url, Consumer<ClassicRequestBuilder> setup, String what, SwiftHttp.StreamReader<T> reader) {
         for (int attempt = 0; ; attempt++) {
@@ -404,7 +394,10 @@ public class SwiftClient implements ObjectStore, LargeObjectUpload.Target {
         }
     }
 
-    private SwiftHttp.Answer expect(SwiftHttp.Answer answer, String what, int... ok) {
+    /** Sends the request and reads the whole answer, which must have one of the {@code ok} statuses. */
+    private SwiftHttp.Answer request(String method, Url url, Consumer<ClassicRequestBuilder> setup, String what, int... ok) {
+        SwiftHttp.Answer answer = call(method, url, setup, what, (status, headers, body) ->
+                new SwiftHttp.Answer(status, headers, body == null ? new byte[0] : body.readAllBytes()));
         failUnless(answer.status(), answer.headers(), what, ok);
         return answer;
     }

@@ -1,8 +1,8 @@
 package io.influxswiftbackup.swift;
 
 import java.net.URI;
-import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
 import java.time.Instant;
+import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

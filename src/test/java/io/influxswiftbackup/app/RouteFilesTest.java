@@ -1,12 +1,12 @@
 package io.influxswiftbackup.app;
 
-import io.influxswiftbackup.failure.Failures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.influxswiftbackup.config.ConfigException;
 import io.influxswiftbackup.config.Settings;
+import io.influxswiftbackup.failure.Failures;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;

@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.influxswiftbackup.dump.MeasurementDump;
 import io.influxswiftbackup.app.JobRuntime;
 import io.influxswiftbackup.config.Settings;
+import io.influxswiftbackup.dump.MeasurementDump;
 import io.influxswiftbackup.failure.RetryAfter;
 import io.influxswiftbackup.it.FaultProxy.Fault;
 import io.influxswiftbackup.it.FaultProxy.Request;
