@@ -10,10 +10,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
-import picocli.CommandLine;
 
 /** The command line: {@code run} keeps the schedule, the other commands do one job and exit. */
 @Command(name = "influx-swift-backup", mixinStandardHelpOptions = true, version = "influx-swift-backup 0.1.0",

@@ -1,7 +1,7 @@
 package io.influxswiftbackup.swift;
 
-import io.influxswiftbackup.http.FileRange.Checksums;
 import io.influxswiftbackup.http.FileRange;
+import io.influxswiftbackup.http.FileRange.Checksums;
 import io.influxswiftbackup.swift.LargeObjects.Segment;
 import io.influxswiftbackup.swift.SwiftClient.StoredObject;
 import java.io.IOException;

@@ -14,8 +14,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.influxswiftbackup.LogLines;
 import io.influxswiftbackup.day.DayManifest.Entry;
-import io.influxswiftbackup.swift.FakeSwift.Call;
 import io.influxswiftbackup.swift.FakeSwift;
+import io.influxswiftbackup.swift.FakeSwift.Call;
 import io.influxswiftbackup.swift.SwiftException;
 import io.influxswiftbackup.swift.SwiftUnavailableException;
 import java.nio.charset.StandardCharsets;
