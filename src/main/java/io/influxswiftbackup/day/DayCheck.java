@@ -50,15 +50,11 @@ public record DayCheck(Day day, String kind, List<String> marks, DayManifest man
         for (Map<String, Object> object : listing) {
             String name = String.valueOf(object.get("name"));
             Entry entry = entries.remove(name);
-            long size = ((Number) object.getOrDefault("bytes", 0)).longValue();
-            String hash = String.valueOf(object.get("hash"));
+            String mismatch = DayManifest.listingMismatch(object, entry);
             if (entry == null) {
                 problems.add(name + " is not in the manifest");
-            } else if (entry.size() != size) {
-                problems.add(name + " has " + size + " bytes, the manifest says " + entry.size());
-            } else if (!object.containsKey("slo_etag") && !hash.equalsIgnoreCase(entry.md5())) {
-                // (a static large object's listed hash is not its content's MD5: its download is verified against X-Object-Meta-Md5)
-                problems.add(name + " has MD5 " + hash + ", the manifest says " + entry.md5());
+            } else if (mismatch != null) {
+                problems.add(name + " has " + mismatch);
             }
         }
         entries.keySet().forEach(name -> problems.add(name + " is in the manifest but not in Swift"));

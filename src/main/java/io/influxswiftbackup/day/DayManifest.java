@@ -131,6 +131,25 @@ public record DayManifest(Day day, String written, String by, String job, String
                 root.path("job").asText(null), root.path("run").asText(null), entries);
     }
 
+    /**
+     * How a listing's entry differs from the manifest's (its size, or its MD5 unless it is a large
+     * object, whose listed hash is not its content's MD5), or null; null too without an entry.
+     */
+    public static String listingMismatch(Map<String, Object> listed, Entry expected) {
+        if (expected == null) {
+            return null;
+        }
+        long bytes = ((Number) listed.getOrDefault("bytes", -1)).longValue();
+        String hash = String.valueOf(listed.get("hash"));
+        if (bytes != expected.size()) {
+            return bytes + " bytes, the manifest says " + expected.size();
+        }
+        if (!listed.containsKey("slo_etag") && !hash.equalsIgnoreCase(expected.md5())) {
+            return "MD5 " + hash + ", the manifest says " + expected.md5();
+        }
+        return null;
+    }
+
     /** Why a download of {@code size} bytes with this SHA-256 is not the manifest's entry, or null. */
     public static String downloadMismatch(Entry expected, long size, String sha256) {
         if (expected == null) {

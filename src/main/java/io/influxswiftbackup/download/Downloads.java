@@ -179,7 +179,7 @@ public class Downloads {
             refuse(run, name, "refused object " + printable(name) + ": it would be written outside " + dir);
             return null;
         }
-        String differs = differsFromManifest(object.listed(), object.expected());
+        String differs = DayManifest.listingMismatch(object.listed(), object.expected());
         if (differs != null) {
             refuse(run, name, "refused " + printable(name) + ": Swift's object differs from the day's manifest (" + differs
                     + "); nothing written");
@@ -198,22 +198,6 @@ public class Downloads {
             }
         }
         return target;
-    }
-
-    /** How the listed object differs from its manifest entry (size, or MD5 unless a large object), or null. */
-    static String differsFromManifest(Map<String, Object> listed, DayManifest.Entry expected) {
-        if (expected == null) {
-            return null;
-        }
-        long bytes = ((Number) listed.getOrDefault("bytes", -1)).longValue();
-        String hash = String.valueOf(listed.get("hash"));
-        if (bytes != expected.size()) {
-            return bytes + " bytes, the manifest says " + expected.size();
-        }
-        if (!listed.containsKey("slo_etag") && !hash.equalsIgnoreCase(expected.md5())) {
-            return "MD5 " + hash + ", the manifest says " + expected.md5();
-        }
-        return null;
     }
 
     /** Why a file name inside the listing cannot be written, or null. */

@@ -24,6 +24,11 @@ public class TransientFailure extends RuntimeException {
         this.retryAfterMs = retryAfterMs;
     }
 
+    /** Whether an HTTP status says the service is busy or failing (408, 429, 498, 5xx): worth another try. */
+    public static boolean busyOrFailing(int status) {
+        return status == 408 || status == 429 || status == 498 || status / 100 == 5;
+    }
+
     /** The wait the service asked for ({@code Retry-After}, in ms), or null. */
     public Long retryAfterMs() {
         return retryAfterMs;

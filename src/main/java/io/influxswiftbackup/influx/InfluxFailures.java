@@ -3,6 +3,7 @@ package io.influxswiftbackup.influx;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.influxswiftbackup.failure.RetryAfter;
+import io.influxswiftbackup.failure.TransientFailure;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
@@ -50,7 +51,7 @@ final class InfluxFailures {
         if (status == 401 || status == 403) {
             return refused(statusText, status == 403 ? error(body) : null);
         }
-        if (status == 408 || status == 429 || status >= 500) {
+        if (TransientFailure.busyOrFailing(status)) {
             return new InfluxUnavailableException(name, "answered " + statusText,
                     RetryAfter.retryAfterMs(retryAfter, Instant.now()), null);
         }

@@ -1,5 +1,6 @@
 package io.influxswiftbackup.swift;
 
+import io.influxswiftbackup.failure.TransientFailure;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -123,7 +124,7 @@ public abstract class SwiftAuth {
     /** 408, 429, 498 and 5xx from a login are passing troubles: the error policy retries them. */
     protected static void requireAvailable(SwiftHttp.Answer response, String what) {
         int status = response.status();
-        if (status == 408 || status == 429 || status == 498 || status / 100 == 5) {
+        if (TransientFailure.busyOrFailing(status)) {
             throw new SwiftUnavailableException(what + " answered " + status + response.transaction());
         }
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.influxswiftbackup.failure.ConflictFailure;
 import io.influxswiftbackup.failure.RetryAfter;
+import io.influxswiftbackup.failure.TransientFailure;
 import io.influxswiftbackup.http.FileRange;
 import io.influxswiftbackup.http.FileRange.Checksums;
 import io.influxswiftbackup.swift.LargeObjects.Limits;
@@ -410,7 +411,7 @@ public class SwiftClient implements ObjectStore, LargeObjectUpload.Target {
         }
         String reason = EnglishReasonPhraseCatalog.INSTANCE.getReason(status, Locale.ENGLISH);
         String message = what + ": Swift answered " + status + (reason == null ? "" : " " + reason) + transaction(headers);
-        if (status == 408 || status == 429 || status == 498 || status / 100 == 5) {
+        if (TransientFailure.busyOrFailing(status)) {
             throw new SwiftUnavailableException(message,
                     RetryAfter.retryAfterMs(headers.get("Retry-After"), clock.instant()), null);
         }

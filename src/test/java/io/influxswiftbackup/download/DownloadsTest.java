@@ -33,11 +33,11 @@ class DownloadsTest {
     @Test
     void aListedDumpFileMustHaveItsManifestEntrysSizeAndMd5() {
         DayManifest.Entry entry = new DayManifest.Entry("2013-01-01/influxdb/cpu.json", 7, "bb", "5b", "dump", 3L);
-        assertNull(Downloads.differsFromManifest(Map.of("bytes", 7, "hash", "BB"), entry));
-        assertNull(Downloads.differsFromManifest(Map.of("bytes", 7, "hash", "zz"), null), "a day without manifest");
-        assertNull(Downloads.differsFromManifest(Map.of("bytes", 7, "hash", "slo", "slo_etag", "slo"), entry),
+        assertNull(DayManifest.listingMismatch(Map.of("bytes", 7, "hash", "BB"), entry));
+        assertNull(DayManifest.listingMismatch(Map.of("bytes", 7, "hash", "zz"), null), "a day without manifest");
+        assertNull(DayManifest.listingMismatch(Map.of("bytes", 7, "hash", "slo", "slo_etag", "slo"), entry),
                 "a large object's listed hash is not its MD5 (its SHA-256 is checked after the download)");
-        assertEquals("8 bytes, the manifest says 7", Downloads.differsFromManifest(Map.of("bytes", 8, "hash", "bb"), entry));
-        assertEquals("MD5 cc, the manifest says bb", Downloads.differsFromManifest(Map.of("bytes", 7, "hash", "cc"), entry));
+        assertEquals("8 bytes, the manifest says 7", DayManifest.listingMismatch(Map.of("bytes", 8, "hash", "bb"), entry));
+        assertEquals("MD5 cc, the manifest says bb", DayManifest.listingMismatch(Map.of("bytes", 7, "hash", "cc"), entry));
     }
 }
