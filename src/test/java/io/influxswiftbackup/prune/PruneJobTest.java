@@ -9,8 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.influxswiftbackup.day.Day;
 import io.influxswiftbackup.day.DayStore;
 import io.influxswiftbackup.day.Retention;
+import io.influxswiftbackup.store.StoreSweep;
 import io.influxswiftbackup.swift.FakeSwift;
 import io.influxswiftbackup.swift.FakeSwift.Call;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +31,8 @@ class PruneJobTest {
 
     final FakeSwift swift = new FakeSwift(NOW);
     final DayStore days = new DayStore(swift, swift.clock(), 3, 1000, 60);
-    final PruneJob run = new PruneJob(new Retention(3), "UTC", swift.clock(), swift, days);
+    final StoreSweep store = new StoreSweep(swift, days, "store", Duration.ofHours(48), swift.clock());
+    final PruneJob run = new PruneJob(new Retention(3), "UTC", swift.clock(), swift, days, store);
     final Exchange exchange = new DefaultExchange(new DefaultCamelContext());
 
     private void shard(String day, String file, int bytes) {
@@ -167,7 +170,7 @@ class PruneJobTest {
 
     @Test
     void retentionOffSaysSoAndTheDryRunFlagIsTaken() {
-        PruneJob off = new PruneJob(null, "UTC", swift.clock(), swift, days);
+        PruneJob off = new PruneJob(null, "UTC", swift.clock(), swift, days, store);
         exchange.getMessage().setHeader(PruneJob.DRY_RUN_HEADER, true);
         off.start(exchange);
         assertEquals(true, exchange.getProperty(PruneJob.RETENTION_OFF));

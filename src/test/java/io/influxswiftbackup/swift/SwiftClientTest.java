@@ -419,7 +419,7 @@ class SwiftClientTest {
         assertEquals(md5(bytes), same.md5());
         assertEquals(sha256(bytes), same.sha256());
         StoredObject listed = swift.upload("2016-06-11", "2016-06-11/shards/meta.00", file,
-                SwiftClient.byName(swift.list("2016-06-11", null)));
+                Listed.byName(swift.list("2016-06-11", null)));
         assertTrue(listed.reused());
         assertEquals(List.of(), server.requests("PUT"));
 
