@@ -44,7 +44,7 @@ class OneRunAtATimeIT {
         Path influxd = dir.resolve("influxd");
         Files.writeString(influxd, "#!/bin/sh\n"
                 + "echo \"$$\" >> '" + calls + "'\n"
-                + "[ -p '" + gate + "' ] && read go < '" + gate + "'\n"
+                + FifoGate.holdLine(gate)
                 + "mkdir -p \"$6\" && echo meta > \"$6/meta.00\" && echo one > \"$6/sensu_db.autogen.00001.00\"\n");
         Files.setPosixFilePermissions(influxd, PosixFilePermissions.fromString("rwx------"));
         FifoGate.make(gate);

@@ -68,7 +68,7 @@ class ReloadIT {
         gate = dir.resolve("gate");
         Path influxd = dir.resolve("influxd");
         Files.writeString(influxd, "#!/bin/sh\n"
-                + "[ -p '" + gate + "' ] && read go < '" + gate + "'\n"
+                + FifoGate.holdLine(gate)
                 + "mkdir -p \"$6\" && echo meta > \"$6/meta.00\" && echo one > \"$6/sensu_db.autogen.00001.00\""
                 + " && echo two > \"$6/sensu_db.autogen.00002.00\"\n");
         Files.setPosixFilePermissions(influxd, PosixFilePermissions.fromString("rwx------"));

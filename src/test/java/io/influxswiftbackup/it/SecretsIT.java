@@ -65,7 +65,7 @@ class SecretsIT {
         Path gate = dir.resolve("gate");
         FifoGate.make(gate);
         Path influxd = dir.resolve("influxd-at-the-gate");
-        Files.writeString(influxd, "#!/bin/sh\nread go < '" + gate + "'\nexec /usr/bin/influxd \"$@\"\n");
+        Files.writeString(influxd, "#!/bin/sh\n" + FifoGate.holdLine(gate) + "exec /usr/bin/influxd \"$@\"\n");
         Files.setPosixFilePermissions(influxd, PosixFilePermissions.fromString("rwx------"));
         Path key = Files.writeString(dir.resolve("swift-key"), env.get("swift.key") + "\n");
         Path config = config(Map.of("influx.influxd", influxd.toString()));
