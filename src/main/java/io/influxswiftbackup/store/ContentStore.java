@@ -2,6 +2,7 @@ package io.influxswiftbackup.store;
 
 import io.influxswiftbackup.config.ConfigException;
 import io.influxswiftbackup.http.FileRange;
+import io.influxswiftbackup.http.FileRange.Checksums;
 import io.influxswiftbackup.swift.LargeObjects;
 import io.influxswiftbackup.swift.Listed;
 import io.influxswiftbackup.swift.SwiftClient;
@@ -111,8 +112,18 @@ public class ContentStore {
      * refuses the link because the content went meanwhile (a prune's sweep), the content goes up again.
      */
     public StoredObject storeAndLink(String dayContainer, String name, Path file, Map<String, Map<String, Object>> stored) {
-        String content = contentName(sha256(file));
-        StoredObject kept = swift.upload(container, content, file, stored);
+        long start = System.nanoTime();
+        Checksums sums = checksums(file);
+        String content = contentName(sums.sha256());
+        Map<String, Object> listed = stored.get(content);
+        StoredObject kept;
+        if (listed != null && !Listed.isLargeObject(listed) && Listed.bytes(listed) == sums.size()
+                && sums.md5().equalsIgnoreCase(Listed.hash(listed))) {
+            LOG.debug("{}: its content {} is stored already ({} bytes, MD5 {})", name, content, sums.size(), sums.md5());
+            kept = new StoredObject(container, content, sums.size(), sums.md5(), sums.sha256(), null, true, System.nanoTime() - start);
+        } else {
+            kept = swift.upload(container, content, file, stored);
+        }
         StoredObject link = swift.link(dayContainer, name, kept, manifestEtag(kept, stored.get(content)));
         if (link != null) {
             return link;
@@ -134,9 +145,10 @@ public class ContentStore {
         return content.reused() && listed != null ? Listed.hash(listed) : swift.manifestEtag(container, content.name());
     }
 
-    private static String sha256(Path file) {
+    /** The file's size, MD5 and SHA-256, in one read. */
+    private static Checksums checksums(Path file) {
         try {
-            return new FileRange(file, 0, Files.size(file), true).readChecksums().sha256();
+            return new FileRange(file, 0, Files.size(file), true).readChecksums();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }
