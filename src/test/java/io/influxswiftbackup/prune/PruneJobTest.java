@@ -31,7 +31,7 @@ class PruneJobTest {
 
     final FakeSwift swift = new FakeSwift(NOW);
     final DayStore days = new DayStore(swift, swift.clock(), 3, 1000, 60);
-    final StoreSweep store = new StoreSweep(swift, days, "store", Duration.ofHours(48), swift.clock());
+    final StoreSweep store = new StoreSweep(swift, days, "content", Duration.ofHours(48), swift.clock());
     final PruneJob run = new PruneJob(new Retention(3), "UTC", swift.clock(), swift, days, store);
     final Exchange exchange = new DefaultExchange(new DefaultCamelContext());
 
@@ -135,6 +135,39 @@ class PruneJobTest {
         assertTrue(text.endsWith("--dry-run: 1 day, 4 objects and segments, 37 bytes would go; nothing deleted\n"), text);
         assertEquals(List.of(), swift.calls(FakeSwift.Op.DELETE));
         assertEquals(List.of(), swift.calls(FakeSwift.Op.POST_CONTAINER_METADATA), "a dry run marks nothing");
+    }
+
+    @Test
+    void anOldDaysLinksGoWithItAndItsContentStaysInTheStoreThroughTheGrace() {
+        swift.put("content", "sha256/old", new byte[40]);
+        swift.put("content", "sha256/kept", new byte[30]);
+        link("2015-01-03", "sensu_db.autogen.00001.00", "sha256/old");
+        link("2015-01-10", "sensu_db.autogen.00001.00", "sha256/kept");
+        shard("2015-01-10", "meta.00", 5);
+
+        PruneJob.Plan plan = plan();
+        String text = run.describe(exchange);
+        assertTrue(text.contains("\nstore content: 2 contents (70 bytes), 1 referenced by a day; 1 unreferenced within the grace,"
+                + " kept: [sha256/old (since 2015-01-11T00:45:00Z)]\n"), text);
+        for (PrunedDay day : plan.days()) {
+            run.beginDay(exchange, day).forEach(entry -> run.delete(exchange, entry));
+            run.deleteContainers(exchange, day);
+        }
+        run.sweepStore(exchange);
+
+        assertTrue(!swift.hasContainer("2015-01-03"), "the day's links went with it");
+        assertTrue(swift.exists("content", "sha256/old") && swift.exists("content", "sha256/kept"), "within the grace");
+        assertTrue(swift.text("content", "unreferenced.json").contains("sha256/old"));
+        swift.advance(Duration.ofHours(49));
+        plan();
+        run.sweepStore(exchange);
+        assertEquals(List.of("sha256/kept", "unreferenced.json"), swift.names("content"));
+        assertTrue(run.finish(exchange).contains("; from the store 1 unreferenced contents, 40 bytes"), run.finish(exchange));
+    }
+
+    private void link(String day, String file, String content) {
+        swift.put(day, day + "/shards/" + file, new byte[0], Map.of("symlink_path", "/v1/AUTH_test/content/" + content,
+                "symlink_bytes", 1, "symlink_etag", "e"));
     }
 
     @Test
