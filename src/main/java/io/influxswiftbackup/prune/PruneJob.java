@@ -232,8 +232,8 @@ public class PruneJob {
         Plan plan = exchange.getProperty(PLAN, Plan.class);
         String text = "Pruned " + plan.days.size() + (plan.days.size() == 1 ? " day: " : " days: ") + plan.deleted.get()
                 + " objects and segments, " + plan.deletedBytes.get() + " bytes"
-                + (plan.swept == null ? "" : "; from the store " + plan.swept.due().size() + " unreferenced contents, "
-                        + plan.swept.dueBytes() + " bytes")
+                + (plan.swept == null || plan.swept.due().isEmpty() ? "" : "; from the store " + plan.swept.due().size()
+                        + " unreferenced contents, " + plan.swept.dueBytes() + " bytes")
                 + (plan.left.isEmpty() ? "" : "; containers left because something was added meanwhile: " + plan.left);
         if (plan.left.isEmpty()) {
             LOG.info(text);
