@@ -213,7 +213,9 @@ class CompleteDayIT {
 
     @Test
     void aForcedReRunInThePortableFormatLeavesExactlyItsShardsAndDeletesTheLegacyOnesWithTheirSegments() throws Exception {
-        Settings settings = settings(Map.of("influx.influxd", influxdStub().toString(), "swift.segment-size", "128"));
+        // plain objects: the day's own large objects, whose segments in D_segments go with them
+        Settings settings = settings(Map.of("influx.influxd", influxdStub().toString(), "swift.segment-size", "128",
+                "backup.dedup", "false"));
         try (JobRuntime runtime = JobRuntime.startOnce(settings, at(RERUN + "T23:55:00Z"))) {
             Exchange legacy = runtime.run("direct:backup", Map.of());
             assertFalse(legacy.isFailed(), () -> String.valueOf(legacy.getException()));
@@ -224,7 +226,7 @@ class CompleteDayIT {
         assertEquals(3, segments.size(), "300 bytes in segments of 128: " + segments);
 
         Settings portable = settings(Map.of("influx.influxd", influxdStub().toString(), "swift.segment-size", "128",
-                "backup.format", "portable"));
+                "backup.format", "portable", "backup.dedup", "false"));
         try (LogCapture log = new LogCapture(DayStore.class);
              JobRuntime runtime = JobRuntime.startOnce(portable, at(RERUN + "T23:55:00Z"))) {
             Exchange again = runtime.run("direct:backup", Map.of(BackupJob.FORCE_HEADER, true));
