@@ -121,22 +121,28 @@ public class DayStore {
         Day day = run.day();
         Set<String> listed = written.names();
         List<String> obsolete = new ArrayList<>();
+        // a large object replaced by a link to stored-once content leaves its segments behind too
+        Set<String> gone = new HashSet<>();
         for (Map<String, Object> object : swift.list(day.container(), day.shardsPrefix())) {
             String name = String.valueOf(object.get("name"));
             if (!listed.contains(name)) {
                 obsolete.add(name);
+            } else if (Listed.isLink(object)) {
+                gone.add(name);
             }
         }
-        if (obsolete.isEmpty()) {
-            return;
-        }
         obsolete.sort(null);
-        LOG.info("Day {}: {} object(s) the new manifest no longer lists will be deleted: {}", day, obsolete.size(), obsolete);
+        if (!obsolete.isEmpty()) {
+            LOG.info("Day {}: {} object(s) the new manifest no longer lists will be deleted: {}", day, obsolete.size(), obsolete);
+        }
         for (String name : obsolete) {
             swift.delete(day.container(), name);
             LOG.info("Deleted {} from container {}: the day's manifest no longer lists it", name, day.container());
         }
-        Set<String> gone = new HashSet<>(obsolete);
+        gone.addAll(obsolete);
+        if (gone.isEmpty()) {
+            return;
+        }
         for (Map<String, Object> segment : swift.list(day.segmentsContainer(), day.shardsPrefix())) {
             String name = String.valueOf(segment.get("name"));
             int slo = name.indexOf("/slo/");

@@ -167,6 +167,24 @@ class DayStoreTest {
     }
 
     @Test
+    void aLargeObjectReplacedByALinkToStoredOnceContentLeavesNoSegmentsBehind() {
+        String big = D + "/shards/sensu_db.autogen.00001.00";
+        // a forced re-run with content stored once: the plain large object became a link of the same name
+        swift.put(D, big, new byte[0], Map.of("symlink_path", "/v1/AUTH_test/store/sha256/aa", "symlink_bytes", 9,
+                "symlink_etag", "e"));
+        swift.put(SEGMENTS, big + "/slo/1465689300.000000/9/4/00000000", "seg");
+        swift.put(SEGMENTS, big + "/slo/1465689300.000000/9/4/00000001", "seg");
+        DayStore days = store(3);
+        DayWrite run = days.begin(DAY, "backup");
+        run.add(new DayManifest.Entry(big, 9, "e", "s", DayManifest.SHARD, null, "store/sha256/aa", false));
+
+        days.commit(run);
+
+        assertEquals(List.of(MANIFEST, big), swift.names(D), "the link stays");
+        assertEquals(List.of(), swift.names(SEGMENTS), "the old large object's segments go");
+    }
+
+    @Test
     void aDumpsCommitDeletesNothing() {
         swift.put(D, D + "/shards/meta.00", "not in any manifest");
         swift.put(D, D + "/influxdb/mem.json", "not in any manifest");
