@@ -86,6 +86,10 @@ public final class Services {
                 settings.get("influx.intermediary.start-command"), settings.getLong("restore.command-timeout-ms"));
         beans.put("intermediaryService", intermediaryService);
         beans.put("intermediaryDirs", intermediaryDirs);
+        beans.put("preflight", new Preflight(swift, influxProduction, influxIntermediary, Path.of(settings.get("influx.influxd")),
+                workDir, Path.of(settings.get("dump.dir")), java.util.List.of(Path.of(settings.get("influx.intermediary.metadir")),
+                Path.of(settings.get("influx.intermediary.datadir")), Path.of(settings.get("influx.intermediary.waldir"))), settings.get("influx.intermediary.stop-command"),
+                settings.get("influx.intermediary.start-command"), diskSpace));
         Path dumpDir = Path.of(settings.get("dump.dir"));
         beans.put("restoreJob", new RestoreJob(workDir, dumpDir, timezone, clock, settings.get("influx.database"),
                 target(settings, influxIntermediary, "intermediary", "restore-host"),
