@@ -62,6 +62,7 @@ public final class Services {
         DayStore days = new DayStore(swift, clock, positive(settings, "manifest.lock-tries"),
                 nonNegative(settings, "manifest.lock-retry-ms"), positive(settings, "manifest.lock-expiry-seconds"));
         beans.put("swift", swift);
+        beans.put("dayStore", days);
         nonNegative(settings, "retry.max-retries"); // routes/errors.yaml reads it; Camel takes -1 as "forever"
         beans.put("retryAfter", new RetryAfter(nonNegative(settings, "retry.initial-delay-ms"),
                 nonNegative(settings, "retry.max-delay-ms")));
