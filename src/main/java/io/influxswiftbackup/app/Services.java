@@ -21,6 +21,7 @@ import io.influxswiftbackup.prune.PruneJob;
 import io.influxswiftbackup.restore.IntermediaryDirs;
 import io.influxswiftbackup.restore.IntermediaryService;
 import io.influxswiftbackup.restore.RestoreAdvice;
+import io.influxswiftbackup.restore.RestoreDrill;
 import io.influxswiftbackup.restore.RestoreJob;
 import io.influxswiftbackup.restore.RestoreRun;
 import io.influxswiftbackup.restore.ShardsOnDisk;
@@ -96,6 +97,8 @@ public final class Services {
                 target(settings, influxIntermediary, "intermediary", "restore-host"),
                 target(settings, influxProduction, "production", "backup-host"),
                 intermediaryService, intermediaryDirs, swift, days, diskSpace));
+        beans.put("restoreDrill", new RestoreDrill(settings.getBoolean("restore.drill"), settings.get("influx.database"), timezone,
+                influxProduction, influxIntermediary));
         beans.put("dumpJob", new DumpJob(dumpDir, timezone, clock, settings.getInt("dump.lag-days"),
                 settings.get("dump.measurements"), settings.get("influx.database"),
                 settings.getOptional("dump.retention-policy"), positive(settings, "dump.page-size"), influxIntermediary,
