@@ -30,6 +30,7 @@ import io.influxswiftbackup.swift.SwiftAuth;
 import io.influxswiftbackup.swift.SwiftClient;
 import io.influxswiftbackup.swift.SwiftHttp;
 import io.influxswiftbackup.swift.TrustedTls;
+import io.influxswiftbackup.verify.VerifyJob;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -108,6 +109,7 @@ public final class Services {
         beans.put("catchUpOutcomes", new CatchUpOutcomes());
         beans.put("pruneJob", new PruneJob(Retention.of(settings.getOptional("retention.days")), timezone, clock, swift, days));
         beans.put("downloads", new Downloads(swift, days));
+        beans.put("verifyJob", new VerifyJob(workDir, swift, days));
         beans.put("restoreAdvice", new RestoreAdvice(settings.get("influx.database")));
         JobMonitor monitor = new JobMonitor(settings, clock, Set.of(RestoreJob.DRY_RUN_HEADER, PruneJob.DRY_RUN_HEADER));
         beans.put(JOB_MONITOR, monitor);
