@@ -1,6 +1,7 @@
 package io.influxswiftbackup.app;
 
 import io.influxswiftbackup.failure.Failures;
+import io.influxswiftbackup.failure.TransientFailure;
 import io.influxswiftbackup.files.DiskSpace;
 import io.influxswiftbackup.influx.InfluxClient;
 import io.influxswiftbackup.restore.RestoreRun;
@@ -21,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * each job route after the day is named; the {@code check} command runs the same checks): the Swift
  * login, each InfluxDB it touches with the configured user ({@code SHOW DATABASES}), {@code influxd},
  * the directories it writes, free space. Every check runs; a failure names the service, its host
- * and the key to fix, one line per problem.
+ * and the key to fix, one line per problem. A passing trouble (a 503, a refused connection) fails the
+ * step as it is, so that the failure policy (routes/errors.yaml) tries it again as any call.
  */
 public class Preflight {
 
@@ -133,8 +135,16 @@ public class Preflight {
         return List.of(swiftLogin(), influx(intermediary, true), writable(dumpDir, "dump.dir"));
     }
 
+    /**
+     * Fails with every problem found; a passing trouble (a 503, a refused connection) is thrown as it
+     * is instead, so that the failure policy retries the step as it retries any call.
+     */
     private void require(String job, List<Probe> probes) {
-        List<Problem> problems = problems(probes);
+        List<Problem> problems = new ArrayList<>();
+        TransientFailure passing = collect(probes, problems);
+        if (passing != null) {
+            throw passing;
+        }
         if (!problems.isEmpty()) {
             LOG.error("The {} cannot start, nothing was changed: {} problem(s) found by its preflight", job, problems.size());
             throw new PreflightException(String.join("; ", problems.stream().map(Problem::message).toList()));
@@ -144,6 +154,13 @@ public class Preflight {
 
     static List<Problem> problems(List<Probe> probes) {
         List<Problem> problems = new ArrayList<>();
+        collect(probes, problems);
+        return problems;
+    }
+
+    /** Runs every probe, adding each problem; returns the first passing trouble (a 503, a refused connection), or null. */
+    private static TransientFailure collect(List<Probe> probes, List<Problem> problems) {
+        TransientFailure passing = null;
         for (Probe probe : probes) {
             try {
                 probe.check().run();
@@ -151,10 +168,13 @@ public class Preflight {
                 Thread.currentThread().interrupt();
                 problems.add(new Problem(probe.what(), probe.what() + ": interrupted"));
             } catch (Exception e) {
+                if (e instanceof TransientFailure t && passing == null) {
+                    passing = t;
+                }
                 problems.add(new Problem(probe.what(), Failures.describe(e)));
             }
         }
-        return problems;
+        return passing;
     }
 
     // --- the probes --------------------------------------------------------------------------
