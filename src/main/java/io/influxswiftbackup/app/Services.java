@@ -25,6 +25,8 @@ import io.influxswiftbackup.restore.RestoreDrill;
 import io.influxswiftbackup.restore.RestoreJob;
 import io.influxswiftbackup.restore.RestoreRun;
 import io.influxswiftbackup.restore.ShardsOnDisk;
+import io.influxswiftbackup.store.ContentStore;
+import io.influxswiftbackup.store.StoreSweep;
 import io.influxswiftbackup.swift.LargeObjects;
 import io.influxswiftbackup.swift.SwiftAuth;
 import io.influxswiftbackup.swift.SwiftClient;
@@ -72,7 +74,8 @@ public final class Services {
         beans.put("clock", clock);
         String timezone = timezone(settings);
         Path workDir = Path.of(settings.get("work.dir"));
-        beans.put("backupJob", new BackupJob(workDir, timezone, clock, settings.get("backup.format"), swift, days));
+        ContentStore store = new ContentStore(swift, settings.get("swift.store-container"), settings.getBoolean("backup.dedup"));
+        beans.put("backupJob", new BackupJob(workDir, timezone, clock, settings.get("backup.format"), swift, days, store));
         DiskSpace diskSpace = new DiskSpace(workDir, Path.of(settings.get("influx.production.datadir")),
                 settings.get("influx.database"), settings.getInt("disk.free-margin-percent"));
         beans.put("diskSpace", diskSpace);
@@ -107,7 +110,10 @@ public final class Services {
         beans.put("nextDumpPage", new NextDumpPage(settings.getInt("dump.progress-pages")));
         beans.put("catchUp", new CatchUp(settings, clock));
         beans.put("catchUpOutcomes", new CatchUpOutcomes());
-        beans.put("pruneJob", new PruneJob(Retention.of(settings.getOptional("retention.days")), timezone, clock, swift, days));
+        StoreSweep sweep = new StoreSweep(swift, days, store.container(),
+                Duration.ofHours(settings.getLong("retention.store-grace-hours")), clock);
+        beans.put("pruneJob", new PruneJob(Retention.of(settings.getOptional("retention.days")), timezone, clock, swift, days,
+                sweep));
         beans.put("downloads", new Downloads(swift, days));
         beans.put("verifyJob", new VerifyJob(workDir, swift, days));
         beans.put("restoreAdvice", new RestoreAdvice(settings.get("influx.database")));

@@ -1,5 +1,6 @@
 package io.influxswiftbackup.day;
 
+import io.influxswiftbackup.swift.Listed;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -8,7 +9,7 @@ import java.util.Map;
  * What a day in Swift is now: complete (a manifest, no mark), incomplete (a mark, whatever else:
  * a run still writing, or killed or failed midway), or without manifest and mark (made by the
  * runbook's scripts); with its objects (the container's, the manifest and its lock left out) and
- * their bytes.
+ * their bytes (a shard stored once by content counts its content's).
  */
 public record DayState(Day day, List<String> marks, boolean hasManifest, long objects, long bytes) {
 
@@ -24,7 +25,7 @@ public record DayState(Day day, List<String> marks, boolean hasManifest, long ob
             String name = String.valueOf(entry.get("name"));
             if (!name.equals(day.manifestObject()) && !name.equals(day.manifestLock())) {
                 objects++;
-                bytes += ((Number) entry.getOrDefault("bytes", 0)).longValue();
+                bytes += Math.max(0, Listed.bytes(entry)); // a link: its content's size
             }
         }
         return new DayState(day, List.copyOf(marks), hasManifest, objects, bytes);
