@@ -32,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * verify on the real Swift: two days backed up (influxd a script writing six files, one of them a
- * static large object of three segments); one left clean, the other damaged by hand with the
+ * static large object of three segments); one left clean (its shards stored once by content, the
+ * day's objects links to them), the other (plain objects) damaged by hand with the
  * {@code swift} CLI: an object deleted, one overwritten with other bytes of the same size, an extra
  * object, a segment deleted, a mark left. verify names each problem (exit 1 from the jar), finds
  * the overwritten bytes again by reading them back, and two --read-data 50 runs read every object of
@@ -63,8 +64,12 @@ class VerifyIT {
         config = TestConfig.write(shared, env, Map.of("influx.influxd", influxd.toString(), "swift.segment-size", "1000",
                 "verify.enabled", "true"));
         settings = TestConfig.settings(config, env.get("swift.key"));
+        // CLEAN as shipped (its shards stored once by content, D/shards/ links); DAMAGED as plain objects,
+        // its large object's segments in DAMAGED_segments.
+        Settings plain = TestConfig.settings(TestConfig.write(Files.createDirectories(shared.resolve("plain")), env,
+                Map.of("influx.influxd", influxd.toString(), "swift.segment-size", "1000", "backup.dedup", "false")), env.get("swift.key"));
         for (String day : List.of(CLEAN, DAMAGED)) {
-            try (JobRuntime runtime = JobRuntime.startOnce(settings, at(day + "T23:55:00Z"))) {
+            try (JobRuntime runtime = JobRuntime.startOnce(day.equals(CLEAN) ? settings : plain, at(day + "T23:55:00Z"))) {
                 Exchange backup = runtime.run("direct:backup", Map.of());
                 assertFalse(backup.isFailed(), () -> String.valueOf(backup.getException()));
             }
