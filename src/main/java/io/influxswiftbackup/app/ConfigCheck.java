@@ -110,6 +110,7 @@ public final class ConfigCheck {
         rule("restore.cron", ConfigCheck::cron);
         rule("restore.start-timeout-ms", range(1, Integer.MAX_VALUE));
         rule("restore.command-timeout-ms", range(1, Long.MAX_VALUE));
+        rule("restore.drill", ConfigCheck::bool);
         rule("dump.enabled", ConfigCheck::bool);
         rule("dump.cron", ConfigCheck::cron);
         rule("dump.measurements", ConfigCheck::measurements);
@@ -120,6 +121,9 @@ public final class ConfigCheck {
         rule("catch-up.max-days", range(0, 3650));
         rule("prune.enabled", ConfigCheck::bool);
         rule("prune.cron", ConfigCheck::cron);
+        rule("verify.enabled", ConfigCheck::bool);
+        rule("verify.cron", ConfigCheck::cron);
+        rule("verify.read-data-percent", range(0, 100));
         rule("retention.days", optional(range(1, 36_500)));
         rule("retention.store-grace-hours", range(0, 24 * 36_500));
         rule("work.dir", ConfigCheck::path);

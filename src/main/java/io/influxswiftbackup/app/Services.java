@@ -21,6 +21,7 @@ import io.influxswiftbackup.prune.PruneJob;
 import io.influxswiftbackup.restore.IntermediaryDirs;
 import io.influxswiftbackup.restore.IntermediaryService;
 import io.influxswiftbackup.restore.RestoreAdvice;
+import io.influxswiftbackup.restore.RestoreDrill;
 import io.influxswiftbackup.restore.RestoreJob;
 import io.influxswiftbackup.restore.RestoreRun;
 import io.influxswiftbackup.restore.ShardsOnDisk;
@@ -31,6 +32,7 @@ import io.influxswiftbackup.swift.SwiftAuth;
 import io.influxswiftbackup.swift.SwiftClient;
 import io.influxswiftbackup.swift.SwiftHttp;
 import io.influxswiftbackup.swift.TrustedTls;
+import io.influxswiftbackup.verify.VerifyJob;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -64,6 +66,7 @@ public final class Services {
         DayStore days = new DayStore(swift, clock, positive(settings, "manifest.lock-tries"),
                 nonNegative(settings, "manifest.lock-retry-ms"), positive(settings, "manifest.lock-expiry-seconds"));
         beans.put("swift", swift);
+        beans.put("dayStore", days);
         nonNegative(settings, "retry.max-retries"); // routes/errors.yaml reads it; Camel takes -1 as "forever"
         beans.put("retryAfter", new RetryAfter(nonNegative(settings, "retry.initial-delay-ms"),
                 nonNegative(settings, "retry.max-delay-ms")));
@@ -89,11 +92,17 @@ public final class Services {
                 settings.get("influx.intermediary.start-command"), settings.getLong("restore.command-timeout-ms"));
         beans.put("intermediaryService", intermediaryService);
         beans.put("intermediaryDirs", intermediaryDirs);
+        beans.put("preflight", new Preflight(swift, influxProduction, influxIntermediary, Path.of(settings.get("influx.influxd")),
+                workDir, Path.of(settings.get("dump.dir")), java.util.List.of(Path.of(settings.get("influx.intermediary.metadir")),
+                Path.of(settings.get("influx.intermediary.datadir")), Path.of(settings.get("influx.intermediary.waldir"))), settings.get("influx.intermediary.stop-command"),
+                settings.get("influx.intermediary.start-command"), diskSpace));
         Path dumpDir = Path.of(settings.get("dump.dir"));
         beans.put("restoreJob", new RestoreJob(workDir, dumpDir, timezone, clock, settings.get("influx.database"),
                 target(settings, influxIntermediary, "intermediary", "restore-host"),
                 target(settings, influxProduction, "production", "backup-host"),
                 intermediaryService, intermediaryDirs, swift, days, diskSpace));
+        beans.put("restoreDrill", new RestoreDrill(settings.getBoolean("restore.drill"), settings.get("influx.database"), timezone,
+                influxProduction, influxIntermediary));
         beans.put("dumpJob", new DumpJob(dumpDir, timezone, clock, settings.getInt("dump.lag-days"),
                 settings.get("dump.measurements"), settings.get("influx.database"),
                 settings.getOptional("dump.retention-policy"), positive(settings, "dump.page-size"), influxIntermediary,
@@ -106,6 +115,7 @@ public final class Services {
         beans.put("pruneJob", new PruneJob(Retention.of(settings.getOptional("retention.days")), timezone, clock, swift, days,
                 sweep));
         beans.put("downloads", new Downloads(swift, days));
+        beans.put("verifyJob", new VerifyJob(workDir, swift, days));
         beans.put("restoreAdvice", new RestoreAdvice(settings.get("influx.database")));
         JobMonitor monitor = new JobMonitor(settings, clock, Set.of(RestoreJob.DRY_RUN_HEADER, PruneJob.DRY_RUN_HEADER));
         beans.put(JOB_MONITOR, monitor);

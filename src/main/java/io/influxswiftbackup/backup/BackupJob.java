@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The backup's steps (bean {@code backupJob}): the day and a fresh directory per run for
- * {@code influxd backup}; the day's container prepared (made if missing, a day backed up already
- * refused unless forced, marked in progress); each file uploaded and verified; the listing checked;
+ * {@code influxd backup}; a day backed up already refused before anything runs (unless forced or
+ * scheduled); the day's container prepared (made if missing, marked in progress); each file uploaded and verified; the listing checked;
  * the manifest committed; the local copy deleted once every file is verified in Swift. The run's
  * state is one {@link BackupRun}.
  */
@@ -37,6 +37,8 @@ public class BackupJob {
     /** Headers a caller may set on the exchange sent to {@code direct:backup}. */
     public static final String DATE_HEADER = "backupDate";
     public static final String FORCE_HEADER = "backupForce";
+    /** Set by the schedule's route: the nightly backup replaces an earlier backup of its day. */
+    public static final String SCHEDULED_HEADER = "backupScheduled";
 
     private static final Logger LOG = LoggerFactory.getLogger(BackupJob.class);
     private static final Pattern RUN_DIR = Pattern.compile("\\d{4}-\\d{2}-\\d{2}\\.\\d{8}T\\d{6}Z-[0-9a-f]{4}");
@@ -92,22 +94,35 @@ public class BackupJob {
     }
 
     /**
-     * Creates the day's container if missing; one listing of its shards: a day backed up already is
-     * refused (unless forced), and on a forced re-run a file listed with the same size and MD5 is not
-     * uploaded again. Then the day is marked in progress until its manifest is written. When shards are
-     * stored once by content, one listing of the store tells which content is there already.
+     * Before {@code influxd backup} runs: a day whose shards are in Swift already is refused, unless
+     * forced or fired by the schedule (the nightly backup replaces an earlier backup of its own day,
+     * made by hand or by an earlier fire, with the newer snapshot, as --force does).
+     */
+    public void refuseDayBackedUp(Exchange exchange, @ExchangeProperty(BackupRun.PROPERTY) BackupRun run) {
+        Day day = run.day();
+        List<Map<String, Object>> listing = swift.list(day.container(), day.shardsPrefix());
+        if (listing.isEmpty()) {
+            return;
+        }
+        boolean scheduled = Boolean.TRUE.equals(exchange.getMessage().getHeader(SCHEDULED_HEADER, Boolean.class));
+        if (!run.force() && !scheduled) {
+            throw new BackupException(day.shardsPrefix() + " already holds objects in Swift (first: "
+                    + listing.get(0).get("name") + "); run with --force to back up into it again");
+        }
+        LOG.warn("{} already holds objects; {}, the new snapshot replaces them", day.shardsPrefix(),
+                run.force() ? "--force given" : "the scheduled backup of the day");
+    }
+
+    /**
+     * Creates the day's container if missing; one listing of its shards: on a re-run a file listed
+     * with the same size and MD5 is not uploaded again. Then the day is marked in progress until its
+     * manifest is written. When shards are stored once by content, one listing of the store tells
+     * which content is there already.
      */
     public void prepareDay(@ExchangeProperty(BackupRun.PROPERTY) BackupRun run) {
         Day day = run.day();
         swift.ensureContainer(day.container());
         List<Map<String, Object>> listing = swift.list(day.container(), day.shardsPrefix());
-        if (!listing.isEmpty() && !run.force()) {
-            throw new BackupException(day.shardsPrefix() + " already holds objects in Swift (first: "
-                    + listing.get(0).get("name") + "); run with --force to back up into it again");
-        }
-        if (!listing.isEmpty()) {
-            LOG.warn("{} already holds objects; --force given, files of the same name are replaced", day.shardsPrefix());
-        }
         DayWrite write = days.begin(day, "backup");
         days.mark(write);
         run.prepared(Listed.byName(listing), write, store.inUse() ? store.listing() : null);

@@ -112,6 +112,8 @@ public record CatchUpPlan(Day restoreDay, List<Day> supersededRestoreDays, List<
                                 + ", the process was down): it cannot be made up, that night's data was not snapshotted"));
                     }
                 }
+                case "verify" -> notes.add(new Note(Level.INFO, "Catch-up: a missed verify is not made up: its next run"
+                        + " verifies every day"));
                 default -> throw new IllegalArgumentException("no catch-up rule for job " + job);
             }
         }

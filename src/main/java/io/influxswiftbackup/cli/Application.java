@@ -19,10 +19,11 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "influx-swift-backup", mixinStandardHelpOptions = true, version = "influx-swift-backup 0.1.0",
         description = "Keeps InfluxDB backups in OpenStack Swift: nightly backup, restore, JSON dumps and retention.",
         subcommands = {RunCommand.class, BackupCommand.class, RestoreCommand.class, DumpCommand.class, PruneCommand.class,
-            ListCommand.class, DownloadDumpsCommand.class, FetchShardsCommand.class, StatusCommand.class},
+            ListCommand.class, DownloadDumpsCommand.class, FetchShardsCommand.class, StatusCommand.class, CheckCommand.class, VerifyCommand.class},
         footer = {"", "Exit status: 0 done, 1 the job failed (one line on stderr says why), 2 bad usage or configuration.",
             "download-dumps and fetch-shards: 1 also when some objects were refused or failed (each named); the others are downloaded.",
-            "status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN."})
+            "status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN. check: 0 every check passed, 2 one did not.",
+            "verify: 0 clean, 1 problems found (each named), 2 could not run."})
 public class Application {
 
     @Option(names = "--config", scope = ScopeType.INHERIT, paramLabel = "FILE",

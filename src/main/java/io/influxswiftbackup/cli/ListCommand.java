@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.influxswiftbackup.app.JobRuntime;
 import io.influxswiftbackup.day.Day;
 import io.influxswiftbackup.day.DaySelection;
+import io.influxswiftbackup.day.DayState;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -12,8 +15,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "list", mixinStandardHelpOptions = true,
-        description = {"List the days that have a container in Swift (all, --from/--to, or --match REGEX),",
-            "or with --date one day's objects and their sizes."})
+        description = {"List the days that have a container in Swift (all, --from/--to, or --match REGEX), each",
+            "complete, incomplete (naming its marks) or without manifest (made by the runbook's scripts), with",
+            "its object count and bytes; or with --date that day's state, then its objects and their sizes."})
 class ListCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -43,19 +47,27 @@ class ListCommand implements Callable<Integer> {
         }
         app.quiet();
         try (JobRuntime runtime = app.startCommand()) {
+            ObjectMapper mapper = new ObjectMapper();
             if (day != null) {
+                DayState state = SwiftDays.state(runtime, day);
                 List<Map<String, Object>> entries = SwiftDays.listing(runtime, day.container());
                 if (json) {
-                    app.out().println(new ObjectMapper().writeValueAsString(entries));
+                    Map<String, Object> answer = new LinkedHashMap<>(state.toJson());
+                    answer.put("listing", entries);
+                    app.out().println(mapper.writeValueAsString(answer));
                 } else {
+                    app.out().println(state.line());
                     entries.forEach(e -> app.out().printf("%12d  %s%n", ((Number) e.get("bytes")).longValue(), e.get("name")));
                 }
             } else {
-                List<String> days = SwiftDays.days(runtime, selection);
+                List<DayState> states = new ArrayList<>();
+                for (String name : SwiftDays.days(runtime, selection)) {
+                    states.add(SwiftDays.state(runtime, Day.ofContainer(name)));
+                }
                 if (json) {
-                    app.out().println(new ObjectMapper().writeValueAsString(days));
+                    app.out().println(mapper.writeValueAsString(states.stream().map(DayState::toJson).toList()));
                 } else {
-                    days.forEach(app.out()::println);
+                    states.forEach(state -> app.out().println(state.line()));
                 }
             }
             app.out().flush();

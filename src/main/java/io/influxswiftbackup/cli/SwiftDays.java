@@ -1,7 +1,10 @@
 package io.influxswiftbackup.cli;
 
 import io.influxswiftbackup.app.JobRuntime;
+import io.influxswiftbackup.day.Day;
 import io.influxswiftbackup.day.DaySelection;
+import io.influxswiftbackup.day.DayState;
+import io.influxswiftbackup.day.DayStore;
 import io.influxswiftbackup.swift.SwiftClient;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +18,11 @@ final class SwiftDays {
     /** Every entry of the account's listing, or of one container's when {@code container} is set. */
     static List<Map<String, Object>> listing(JobRuntime runtime, String container) {
         return runtime.context().getRegistry().lookupByNameAndType("swift", SwiftClient.class).list(container, null);
+    }
+
+    /** Each day's state (complete, incomplete, without manifest), objects and bytes. */
+    static DayState state(JobRuntime runtime, Day day) {
+        return runtime.context().getRegistry().lookupByNameAndType("dayStore", DayStore.class).state(day);
     }
 
     /** The containers the selection names (only those named YYYY-MM-DD are days), in order. */

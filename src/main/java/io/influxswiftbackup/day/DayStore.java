@@ -158,6 +158,13 @@ public class DayStore {
         return DayManifest.parse(day, swift.readSmall(day.container(), day.manifestObject()));
     }
 
+    /** Whether the day is complete, incomplete (its marks) or without manifest, and its objects' count and bytes. */
+    public DayState state(Day day) {
+        List<String> marks = marks(day);
+        boolean hasManifest = swift.readSmall(day.container(), day.manifestObject()) != null;
+        return DayState.of(day, marks, hasManifest, swift.list(day.container(), null));
+    }
+
     /** The in-progress marks the day carries (none: complete, or no such container). */
     public List<String> marks(Day day) {
         return DayMarks.marks(swift.containerMetadata(day.container()));

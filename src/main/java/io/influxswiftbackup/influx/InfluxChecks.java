@@ -5,8 +5,7 @@ import java.time.Duration;
 
 /**
  * The restore's questions to the InfluxDB it restores into (its {@link InfluxTarget}):
- * does it answer (after a start), does it take the configured user, and does the restored database
- * exist and hold data.
+ * does it answer (after a start), and does the restored database exist and hold data.
  */
 public class InfluxChecks {
 
@@ -22,17 +21,6 @@ public class InfluxChecks {
     /** Waits until the InfluxDB answers, at most the configured time. */
     public void awaitAnswer(InfluxTarget target) throws InterruptedException {
         target.influx().awaitAnswer(Duration.ofMillis(timeoutMs));
-    }
-
-    /**
-     * Before anything is downloaded or touched: an InfluxDB that answers must take the configured
-     * user. One that does not answer now is not judged (the restore into the intermediary starts it).
-     */
-    public void requireAccess(InfluxTarget target) {
-        InfluxClient influx = target.influx();
-        if (influx.answers()) {
-            influx.query(null, SHOW_DATABASES);
-        }
     }
 
     /** The restored database must be there. */

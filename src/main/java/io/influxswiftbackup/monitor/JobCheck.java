@@ -11,7 +11,8 @@ import java.time.Instant;
  *   <li>running, in a process that is alive: OK; a running marker whose process is gone: CRITICAL;</li>
  *   <li>its last run failed: CRITICAL;</li>
  *   <li>it has not run since the time its cron last named, {@code grace} ago or more: CRITICAL (overdue);</li>
- *   <li>no run recorded yet: WARNING.</li>
+ *   <li>no run recorded yet: WARNING;</li>
+ *   <li>its last run succeeded but found something amiss (a drill's difference, a verify's findings): WARNING.</li>
  * </ul>
  */
 public final class JobCheck {
@@ -66,6 +67,10 @@ public final class JobCheck {
         Instant due = schedule.previousFire(now);
         if (due != null && last.started().isBefore(due) && !now.isBefore(due.plus(grace))) {
             return new Verdict(Level.CRITICAL, "overdue: due at " + due + ", last run started " + last.startedAt());
+        }
+        if (last.hasWarnings()) {
+            return new Verdict(Level.WARNING, "last success at " + last.endedAt() + ", " + last.describe() + ", found: "
+                    + String.join("; ", last.warnings()));
         }
         return new Verdict(Level.OK, "last success at " + last.endedAt() + ", " + last.describe());
     }

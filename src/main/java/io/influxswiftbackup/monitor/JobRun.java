@@ -4,8 +4,10 @@ import io.influxswiftbackup.day.Day;
 import io.influxswiftbackup.swift.SwiftClient.Downloaded;
 import io.influxswiftbackup.swift.SwiftClient.StoredObject;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
@@ -36,6 +38,7 @@ public final class JobRun {
     private final AtomicLong files = new AtomicLong();
     private final AtomicLong bytes = new AtomicLong();
     private final Map<String, Long> records = Collections.synchronizedMap(new LinkedHashMap<>());
+    private final List<String> warnings = Collections.synchronizedList(new ArrayList<>());
 
     JobRun(String job, Instant startedAt) {
         this.job = job;
@@ -84,6 +87,12 @@ public final class JobRun {
         of(exchange).ifPresent(run -> run.records.merge(measurement, count, Long::sum));
     }
 
+    /** Something a run found amiss without failing (a drill's difference, a verify's problem): logged, kept in the state, shown by status. */
+    public static void noteWarning(Exchange exchange, String warning) {
+        LOG.warn("{}", warning);
+        of(exchange).ifPresent(run -> run.warnings.add(warning));
+    }
+
     public String job() {
         return job;
     }
@@ -115,7 +124,11 @@ public final class JobRun {
         synchronized (records) {
             dumped = records.isEmpty() ? null : new LinkedHashMap<>(records);
         }
+        List<String> found;
+        synchronized (warnings) {
+            found = warnings.isEmpty() ? null : List.copyOf(warnings);
+        }
         return new JobState.Run(day, startedAt.toString(), endedAt.toString(), (System.nanoTime() - startNanos) / 1_000_000,
-                files.get(), bytes.get(), dumped, reason);
+                files.get(), bytes.get(), dumped, reason, found);
     }
 }

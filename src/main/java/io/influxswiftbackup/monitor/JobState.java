@@ -10,6 +10,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -26,11 +27,25 @@ public record JobState(String job, String last, Run lastSuccess, Run lastFailure
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    /** One finished run: its day, when, how long, what it moved; {@code reason} says why it failed. */
+    /**
+     * One finished run: its day, when, how long, what it moved; {@code reason} says why it failed;
+     * {@code warnings}, what a successful run found amiss (status shows them as a WARNING).
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Run(String day, String startedAt, String endedAt, long durationMs, long files, long bytes,
-                      Map<String, Long> records, String reason) {
+                      Map<String, Long> records, String reason, List<String> warnings) {
+
+        /** A run without warnings. */
+        public Run(String day, String startedAt, String endedAt, long durationMs, long files, long bytes,
+                   Map<String, Long> records, String reason) {
+            this(day, startedAt, endedAt, durationMs, files, bytes, records, reason, null);
+        }
+
+        /** Whether the run ended with findings worth a look (a drill's difference, a verify's problems). */
+        public boolean hasWarnings() {
+            return warnings != null && !warnings.isEmpty();
+        }
 
         public Instant started() {
             return Instant.parse(startedAt);

@@ -198,4 +198,9 @@ public final class JobStats implements JobStatsMBean {
     public long getLastDurationMillis() {
         return last() == null ? 0 : last().durationMs();
     }
+
+    @Override
+    public String getLastWarnings() {
+        return last() == null || !last().hasWarnings() ? "" : String.join("; ", last().warnings());
+    }
 }

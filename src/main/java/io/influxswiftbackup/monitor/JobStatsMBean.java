@@ -51,4 +51,7 @@ public interface JobStatsMBean {
     String getLastRecordsByMeasurement();
 
     long getLastDurationMillis();
+
+    /** What the last run found amiss without failing (a restore drill's differences, a verify's problems), "; "-separated; "" when nothing. */
+    String getLastWarnings();
 }

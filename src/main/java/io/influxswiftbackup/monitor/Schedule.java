@@ -15,7 +15,7 @@ import org.quartz.CronExpression;
 public record Schedule(String job, boolean enabled, String cron, ZoneId zone) {
 
     /** The jobs, in the order of the night. */
-    public static final List<String> JOBS = List.of("backup", "restore", "dump", "prune");
+    public static final List<String> JOBS = List.of("backup", "restore", "dump", "prune", "verify");
 
     private static final List<Duration> LOOK_BACK = List.of(Duration.ofDays(1), Duration.ofDays(8), Duration.ofDays(32),
             Duration.ofDays(367), Duration.ofDays(5 * 366));

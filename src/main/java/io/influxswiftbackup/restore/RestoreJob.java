@@ -198,7 +198,8 @@ public class RestoreJob {
         String dir = run.downloadDir();
         String url = run.influx().url();
         List<String> steps = new ArrayList<>();
-        steps.add("check that " + run.influx().name() + " takes the configured user, if it answers");
+        steps.add("preflight: the Swift login, " + run.influx().name() + " takes the configured user"
+                + (run.intoProduction() ? "" : " (if it answers)") + ", influxd, the directories writable");
         steps.add("download and verify " + run.objectCount() + " objects (" + run.objectBytes()
                 + " bytes) of " + day.shardsPrefix() + " into " + dir);
         if (!run.intoProduction()) {

@@ -355,30 +355,72 @@ public class SwiftClient implements ObjectStore, LargeObjectUpload.Target {
         });
     }
 
+    /**
+     * Reads {@code name} whole without keeping it (streamed through the digests, never written to disk),
+     * checked as a download is against the size and MD5 Swift announces; its SHA-256 is returned for
+     * the caller's check against the day's manifest.
+     */
+    public Downloaded readThrough(String container, String name) {
+        long start = System.nanoTime();
+        String object = name + " in container " + container;
+        return call("GET", url(container, name), r -> { }, "read of " + object, (status, headers, body) -> {
+            if (status == 404) {
+                throw new SwiftException("read of " + object + ": not found");
+            }
+            failUnless(status, headers, "read of " + object, 200);
+            Received received = receive(object, headers, body, OutputStream.nullOutputStream());
+            received.requireIntact(object);
+            return new Downloaded(object, null, received.size(), received.md5(), received.sha256(), System.nanoTime() - start);
+        });
+    }
+
     private static Downloaded save(String object, Map<String, String> headers, InputStream body, Path target, long start)
+            throws IOException {
+        Files.createDirectories(target.toAbsolutePath().getParent());
+        Path part = target.resolveSibling(target.getFileName() + ".part");
+        Received received;
+        try (OutputStream out = Files.newOutputStream(part)) {
+            received = receive(object, headers, body, out);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(part);
+            throw e;
+        }
+        if (received.problem() != null) {
+            Files.deleteIfExists(part);
+        }
+        received.requireIntact(object);
+        Files.move(part, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return new Downloaded(object, target, received.size(), received.md5(), received.sha256(), System.nanoTime() - start);
+    }
+
+    /** What a GET's body held: its size and digests, and how it differs from what Swift announced (null: it does not). */
+    private record Received(long size, String md5, String sha256, String problem) {
+
+        void requireIntact(String object) {
+            if (problem != null) {
+                throw new SwiftException("download of " + object + " is corrupt: " + problem);
+            }
+        }
+    }
+
+    /** Copies the body to {@code out} through MD5 and SHA-256, and compares it with the size and MD5 Swift announced. */
+    private static Received receive(String object, Map<String, String> headers, InputStream body, OutputStream out)
             throws IOException {
         String length = headers.get("Content-Length");
         boolean large = "true".equalsIgnoreCase(headers.get("X-Static-Large-Object")) || headers.get("X-Object-Manifest") != null;
         String announcedMd5 = large ? headers.get(LargeObjects.MD5_META) : unquote(headers.get("ETag"));
-        Files.createDirectories(target.toAbsolutePath().getParent());
-        Path part = target.resolveSibling(target.getFileName() + ".part");
         MessageDigest md5 = FileRange.digest("MD5");
         MessageDigest sha256 = FileRange.digest("SHA-256");
         long size = 0;
-        try (OutputStream out = Files.newOutputStream(part)) {
-            if (body == null) {
-                throw new SwiftException("download of " + object + " returned no body");
-            }
-            byte[] buffer = new byte[BUFFER];
-            for (int n; (n = body.read(buffer)) >= 0; ) {
-                md5.update(buffer, 0, n);
-                sha256.update(buffer, 0, n);
-                out.write(buffer, 0, n);
-                size += n;
-            }
-        } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(part);
-            throw e;
+        if (body == null) {
+            throw new SwiftException("download of " + object + " returned no body");
+        }
+        byte[] buffer = new byte[BUFFER];
+        for (int n; (n = body.read(buffer)) >= 0; ) {
+            md5.update(buffer, 0, n);
+            sha256.update(buffer, 0, n);
+            out.write(buffer, 0, n);
+            size += n;
         }
         String actualMd5 = FileRange.hex(md5);
         String problem = null;
@@ -390,12 +432,7 @@ public class SwiftClient implements ObjectStore, LargeObjectUpload.Target {
             problem = "MD5 of the bytes received is " + actualMd5 + ", " + (large ? "its " + LargeObjects.MD5_META
                     : "Swift's ETag") + " is " + announcedMd5;
         }
-        if (problem != null) {
-            Files.deleteIfExists(part);
-            throw new SwiftException("download of " + object + " is corrupt: " + problem);
-        }
-        Files.move(part, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        return new Downloaded(object, target, size, actualMd5, FileRange.hex(sha256), System.nanoTime() - start);
+        return new Received(size, actualMd5, FileRange.hex(sha256), problem);
     }
 
     /** A HEAD of the account with the current token, for health checks: Swift's status code. */

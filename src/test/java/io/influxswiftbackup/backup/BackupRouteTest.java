@@ -57,6 +57,8 @@ class BackupRouteTest {
         Settings settings = Settings.load(config, Map.of());
         runtime = JobRuntime.startOnce(settings, Clock.fixed(Instant.parse("2016-06-11T23:55:00Z"), ZoneOffset.UTC));
         AdviceWith.adviceWith(runtime.context(), "backup", route -> {
+            route.weaveById("backup-preflight").replace().to("mock:preflight");
+            route.weaveById("backup-refuse-day-backed-up").replace().to("mock:refuse");
             route.weaveById("backup-prepare-container").replace().to("mock:prepare");
             route.weaveById("backup-upload-verified").replace().to("mock:upload");
             route.weaveById("backup-verify-listing").replace().to("mock:verify");

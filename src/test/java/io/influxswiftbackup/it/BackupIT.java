@@ -120,7 +120,7 @@ class BackupIT {
             assertTrue(again.isFailed());
             assertTrue(again.getException().getMessage().contains("2016-06-12/shards/ already holds objects"),
                     again.getException().getMessage());
-            assertEquals(1, runDirs(dir.resolve("work")).size(), "the refused run keeps its local copy");
+            assertEquals(List.of(), runDirs(dir.resolve("work")), "refused before influxd ran: no local copy");
             Exchange forced = runtime.run("direct:backup", Map.of(BackupJob.FORCE_HEADER, true));
             assertFalse(forced.isFailed(), () -> "forced backup failed: " + forced.getException());
         }
@@ -188,18 +188,21 @@ class BackupIT {
     }
 
     @Test
-    void swiftUnreachableFailsAndKeepsTheBackupFiles() throws Exception {
+    void swiftUnreachableFailsBeforeInfluxdRuns() throws Exception {
         String closed = "http://127.0.0.1:" + freePort() + "/auth/v1.0";
-        assertFailureKeepsFiles(Map.of("swift.auth-url", closed), env.get("swift.key"), "cannot reach Swift");
+        assertFailsBeforeInfluxdRuns(Map.of("swift.auth-url", closed), env.get("swift.key"), "cannot reach Swift");
     }
 
     @Test
-    void wrongKeyFailsAndKeepsTheBackupFiles() throws Exception {
-        assertFailureKeepsFiles(Map.of(), "wrong-key-q7Zr2", "refused user");
+    void wrongKeyFailsBeforeInfluxdRuns() throws Exception {
+        assertFailsBeforeInfluxdRuns(Map.of(), "wrong-key-q7Zr2", "refused user");
     }
 
-    /** In process: the exchange fails and JMX counts it; as a command: exit 1 and one line, no secret. */
-    private void assertFailureKeepsFiles(Map<String, String> overrides, String key, String reason) throws Exception {
+    /**
+     * In process: the exchange fails and JMX counts it; as a command: exit 1 and one line, no secret.
+     * The preflight found it: influxd never ran, nothing is left in work.dir.
+     */
+    private void assertFailsBeforeInfluxdRuns(Map<String, String> overrides, String key, String reason) throws Exception {
         Map<String, String> enabled = new java.util.HashMap<>(overrides);
         enabled.put("backup.enabled", "true");
         Path config = TestConfig.write(dir, env, enabled);
@@ -224,16 +227,14 @@ class BackupIT {
             assertEquals(HealthCheck.State.UP, health.get("influx-production").getState(),
                     Monitoring.describe(health.get("influx-production")));
         }
-        List<String> runs = runDirs(dir.resolve("work"));
-        assertEquals(1, runs.size(), runs.toString());
-        assertTrue(names(dir.resolve("work").resolve(runs.get(0))).contains("meta.00"), "backup files stay on disk");
+        assertEquals(List.of(), runDirs(dir.resolve("work")), "influxd never ran");
 
         JarRun cli = JarRun.run(dir, Map.of("SWIFT_KEY", key), "backup", "--config", config.toString(), "--date", "2016-06-21");
         assertEquals(1, cli.exitCode(), cli.toString());
         assertEquals(1, cli.stderrLines().size(), cli.toString());
         assertTrue(cli.stderrLines().get(0).startsWith("error: ") && cli.stderrLines().get(0).contains(reason), cli.toString());
         assertFalse(cli.stdout().contains(key) || cli.stderr().contains(key), "the key must not appear in the output");
-        assertEquals(2, runDirs(dir.resolve("work")).size(), "the command's backup files stay too");
+        assertEquals(List.of(), runDirs(dir.resolve("work")), "nor for the command");
     }
 
     static Object routeAttribute(Settings settings, String routeId, String attribute) throws Exception {

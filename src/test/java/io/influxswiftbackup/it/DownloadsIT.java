@@ -238,7 +238,9 @@ class DownloadsIT {
         assertEquals(0, days.exitCode(), days.toString());
         List<String> expected = swift.run(dir, "list").stream().filter(n -> n.matches("2017-03-\\d\\d")).toList();
         assertTrue(expected.size() > 5, "more containers than one page of 5");
-        assertEquals(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(expected), days.stdout().strip());
+        List<String> shown = new ArrayList<>();
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(days.stdout()).forEach(d -> shown.add(d.path("day").asText()));
+        assertEquals(expected, shown);
         JarRun bad = JarRun.run(dir, KEY, "list", "--config", config.toString(), "--from", "2017-03-09", "--to", "2017-03-01");
         assertEquals(2, bad.exitCode(), bad.toString());
         assertEquals("error: --from 2017-03-09 is after --to 2017-03-01", bad.stderr().strip());

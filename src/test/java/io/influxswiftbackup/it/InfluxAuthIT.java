@@ -63,7 +63,9 @@ class InfluxAuthIT {
         long midnight = Instant.parse(DAY + "T00:00:00Z").toEpochMilli() * 1_000_000L;
         influxd.write(DB, MEASUREMENT + ",host=a value=1i " + (midnight + 1) + "\n" + MEASUREMENT + ",host=b value=2i "
                 + (midnight + 3_600_000_000_000L) + "\n" + MEASUREMENT + ",host=a value=3i " + (midnight + 86_399_000_000_000L) + "\n");
-        try (JobRuntime runtime = JobRuntime.startOnce(TestConfig.settings(config(shared, Map.of()), env.get("swift.key")),
+        // (the backup's preflight asks production with the configured user)
+        try (JobRuntime runtime = JobRuntime.startOnce(io.influxswiftbackup.config.Settings.load(config(shared, Map.of()),
+                Map.of("SWIFT_KEY", env.get("swift.key"), "INFLUX_PRODUCTION_PASSWORD", PASSWORD)),
                 Clock.fixed(Instant.parse(DAY + "T23:55:00Z"), ZoneOffset.UTC))) {
             Exchange backup = runtime.run("direct:backup", Map.of());
             assertFalse(backup.isFailed(), () -> String.valueOf(backup.getException()));

@@ -198,12 +198,13 @@ class RestoreIT {
         swift.run(dir, "post", "not-a-day");
         JarRun days = JarRun.run(dir, key, "list", "--config", config.toString());
         assertEquals(0, days.exitCode(), days.toString());
-        List<String> listed = days.stdout().lines().toList();
+        List<String> listed = days.stdout().lines().map(l -> l.split(" ")[0]).toList();
         assertTrue(listed.contains("2016-08-07") && !listed.contains("not-a-day"), listed.toString());
+        assertTrue(days.stdout().lines().anyMatch(l -> l.matches("2016-08-07  complete +\\d+ objects +\\d+ bytes")), days.stdout());
         JarRun objects = JarRun.run(dir, key, "list", "--config", config.toString(), "--date", "2016-08-07");
         assertEquals(0, objects.exitCode(), objects.toString());
         List<String> expected = swift.run(dir, "list", "2016-08-07");
-        List<String> shown = objects.stdout().lines().map(l -> l.strip().split("  ", 2)[1]).toList();
+        List<String> shown = objects.stdout().lines().skip(1).map(l -> l.strip().split("  ", 2)[1]).toList();
         assertEquals(expected, shown);
     }
 
