@@ -136,7 +136,7 @@ public class BackupJob {
     public StoredObject upload(Exchange exchange, @ExchangeProperty(BackupRun.PROPERTY) BackupRun run, File file) {
         String name = run.day().shardObject(file.getName());
         StoredObject stored = run.storeListing() != null && ContentStore.storedOnce(file.getName())
-                ? store.storeAndLink(run.day().container(), name, file.toPath(), run.storeListing())
+                ? store.storeAndLink(run.day().container(), name, file.toPath(), run.storeListing(), run.listedBefore().get(name))
                 : swift.upload(run.day().container(), name, file.toPath(), run.listedBefore());
         JobRun.noteStored(exchange, stored);
         return stored;

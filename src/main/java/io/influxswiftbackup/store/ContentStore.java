@@ -108,10 +108,12 @@ public class ContentStore {
 
     /**
      * Stores the file's content once (not sent when {@code stored}, the store's listing, shows it with
-     * the file's size and MD5) and makes {@code name} in {@code dayContainer} a link to it. When Swift
+     * the file's size and MD5) and makes {@code name} in {@code dayContainer} a link to it, unless
+     * {@code listedLink} (the day's listing of {@code name}, or null) is that link already. When Swift
      * refuses the link because the content went meanwhile (a prune's sweep), the content goes up again.
      */
-    public StoredObject storeAndLink(String dayContainer, String name, Path file, Map<String, Map<String, Object>> stored) {
+    public StoredObject storeAndLink(String dayContainer, String name, Path file, Map<String, Map<String, Object>> stored,
+                                     Map<String, Object> listedLink) {
         long start = System.nanoTime();
         Checksums sums = checksums(file);
         String content = contentName(sums.sha256());
@@ -124,13 +126,19 @@ public class ContentStore {
         } else {
             kept = swift.upload(container, content, file, stored);
         }
-        StoredObject link = swift.link(dayContainer, name, kept, manifestEtag(kept, stored.get(content)));
+        String targetEtag = kept.sloEtag() == null ? kept.md5() : manifestEtag(kept, stored.get(content));
+        if (listedLink != null && kept.reused() && kept.path().equals(Listed.linkTarget(listedLink))
+                && targetEtag.equalsIgnoreCase(String.valueOf(listedLink.get("symlink_etag")))) {
+            LOG.debug("{} links to {} already", name, kept.path());
+            return kept.linkedAs(dayContainer, name, targetEtag);
+        }
+        StoredObject link = swift.link(dayContainer, name, kept, targetEtag);
         if (link != null) {
             return link;
         }
         LOG.warn("Swift refused the link {} to {}: the content is not there any more; storing it again", name, kept.path());
         kept = swift.upload(container, content, file, Map.of());
-        link = swift.link(dayContainer, name, kept, manifestEtag(kept, null));
+        link = swift.link(dayContainer, name, kept, kept.sloEtag() == null ? kept.md5() : manifestEtag(kept, null));
         if (link == null) {
             throw new SwiftException("Swift refuses the link " + name + " to " + kept.path() + " right after storing it");
         }
@@ -139,9 +147,6 @@ public class ContentStore {
 
     /** What a link to a large object is pinned to: the MD5 of its manifest, listed as its hash, or read. */
     private String manifestEtag(StoredObject content, Map<String, Object> listed) {
-        if (content.sloEtag() == null) {
-            return null;
-        }
         return content.reused() && listed != null ? Listed.hash(listed) : swift.manifestEtag(container, content.name());
     }
 

@@ -69,6 +69,11 @@ public class SwiftClient implements ObjectStore, LargeObjectUpload.Target {
             return sloEtag != null ? sloEtag : md5;
         }
 
+        /** A link {@code name} in {@code container} to this content, pinned to {@code targetEtag}. */
+        public StoredObject linkedAs(String container, String name, String targetEtag) {
+            return new StoredObject(container, name, bytes, md5, sha256, sloEtag, reused, nanos, new Link(path(), targetEtag));
+        }
+
         /** The object as {@code <container>/<object>}, as a link names its target. */
         public String path() {
             return container + "/" + name;
@@ -284,8 +289,9 @@ public class SwiftClient implements ObjectStore, LargeObjectUpload.Target {
         if (answer.status() == 409) {
             return null;
         }
-        return new StoredObject(container, name, content.bytes(), content.md5(), content.sha256(), content.sloEtag(),
-                content.reused(), content.nanos() + System.nanoTime() - start, new Link(content.path(), targetEtag));
+        StoredObject link = content.linkedAs(container, name, targetEtag);
+        return new StoredObject(link.container(), link.name(), link.bytes(), link.md5(), link.sha256(), link.sloEtag(),
+                link.reused(), link.nanos() + System.nanoTime() - start, link.link());
     }
 
     /** The MD5 of a large object's manifest as Swift keeps it ({@code X-Manifest-Etag}), which a link to it is pinned to. */
