@@ -105,7 +105,8 @@ public class BackupJob {
         DayWrite write = days.begin(day, "backup");
         days.mark(write);
         run.prepared(SwiftClient.byName(listing), write);
-        LOG.info("Uploading {} files ({} bytes) to container {}", run.files().size(), run.totalBytes(), day.container());
+        LOG.info("Uploading {} ({} bytes) to container {}", run.files().size() == 1 ? "1 file" : run.files().size() + " files",
+                run.totalBytes(), day.container());
     }
 
     /** Uploads one file as {@code D/shards/<file>}, verified. */

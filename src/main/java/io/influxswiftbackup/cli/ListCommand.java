@@ -1,7 +1,7 @@
 package io.influxswiftbackup.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.influxswiftbackup.app.JobRuntime;
+import io.influxswiftbackup.app.SwiftConnection;
 import io.influxswiftbackup.day.Day;
 import io.influxswiftbackup.day.DaySelection;
 import java.util.List;
@@ -12,8 +12,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "list", mixinStandardHelpOptions = true,
-        description = {"List the days that have a container in Swift (all, --from/--to, or --match REGEX),",
-            "or with --date one day's objects and their sizes."})
+        description = {"List the days that have a container in Swift, or with --date one day's objects.",
+            "All days, --from/--to, or --match REGEX; --date D lists D's objects and their sizes."})
 class ListCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -42,16 +42,16 @@ class ListCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--date lists one day's objects; it does not go with --from, --to or --match");
         }
         app.quiet();
-        try (JobRuntime runtime = app.startCommand()) {
+        try (SwiftConnection swift = SwiftConnection.open(app.settings(true))) {
             if (day != null) {
-                List<Map<String, Object>> entries = SwiftDays.listing(runtime, day.container());
+                List<Map<String, Object>> entries = swift.client().list(day.container(), null);
                 if (json) {
                     app.out().println(new ObjectMapper().writeValueAsString(entries));
                 } else {
                     entries.forEach(e -> app.out().printf("%12d  %s%n", ((Number) e.get("bytes")).longValue(), e.get("name")));
                 }
             } else {
-                List<String> days = SwiftDays.days(runtime, selection);
+                List<String> days = SwiftDays.days(swift.client(), selection);
                 if (json) {
                     app.out().println(new ObjectMapper().writeValueAsString(days));
                 } else {

@@ -63,12 +63,16 @@ public final class StatusReport {
         String plan = schedule.enabled() ? "enabled, " + schedule.describe() + ", next " + schedule.nextFire(now) : "disabled";
         details.add(String.format("%-8s %-9s %s", schedule.job(), verdict.level(), plan));
         if (schedule.enabled()) {
-            details.add(indent(verdict.text()));
+            // A failure's reason is on the first line already.
+            String reason = state.lastFailure() == null ? null : ": " + state.lastFailure().reason();
+            details.add(indent(verdict.level() != JobCheck.Level.OK && reason != null && verdict.text().endsWith(reason)
+                    ? verdict.text().substring(0, verdict.text().length() - reason.length()) + " (why: the first line)"
+                    : verdict.text()));
         }
         if (state.lastSuccess() != null) {
             details.add(indent("last success at " + state.lastSuccess().endedAt() + ", " + state.lastSuccess().describe()));
         }
-        if (state.lastFailure() != null) {
+        if (state.lastFailure() != null && !verdict.text().endsWith(": " + state.lastFailure().reason())) {
             JobState.Run failure = state.lastFailure();
             details.add(indent("last failure at " + failure.endedAt() + (failure.day() == null ? "" : ", day " + failure.day())
                     + ": " + failure.reason()));
@@ -108,8 +112,11 @@ public final class StatusReport {
             return;
         }
         if (swift.problem() != null) {
-            items.add(new Item("swift", JobCheck.Level.WARNING, "cannot list the days in Swift: " + swift.problem()));
-            details.add(String.format("%-8s %-9s %s", "swift", JobCheck.Level.WARNING, "cannot list the days: " + swift.problem()));
+            // Said once: a wrong key fails the backup and this listing with the same words.
+            String problem = items.stream().filter(item -> item.text().endsWith(": " + swift.problem())).findFirst()
+                    .map(item -> "the same reason as the " + item.name() + "'s").orElse(swift.problem());
+            items.add(new Item("swift", JobCheck.Level.WARNING, "cannot list the days in Swift: " + problem));
+            details.add(String.format("%-8s %-9s %s", "swift", JobCheck.Level.WARNING, "cannot list the days: " + problem));
             return;
         }
         List<String> days = swift.days();

@@ -91,7 +91,8 @@ public class DayStore {
             DayManifest manifest = DayManifest.of(day, clock.instant(), run.job(), run.mark(),
                     DayManifest.merge(previous == null ? List.of() : previous.objects(), ours, run.job()));
             swift.writeSmall(day.container(), day.manifestObject(), manifest.toJson(), "application/json");
-            LOG.info("Manifest {}: {} objects ({} of this run)", day.manifestObject(), manifest.objects().size(), ours.size());
+            LOG.info("Manifest {}: {} ({} of this run)", day.manifestObject(),
+                    manifest.objects().size() == 1 ? "1 object" : manifest.objects().size() + " objects", ours.size());
             DayManifest readBack = read(day);
             List<Entry> missing = readBack == null ? ours : readBack.missing(ours);
             if (missing.isEmpty()) {
