@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,7 +59,7 @@ public final class JobRun {
 
     /** A file verified in Swift (upload) or on disk (download). */
     public static void noteFile(Exchange exchange, long size) {
-        of(exchange).ifPresent(run -> run.add(size));
+        of(exchange).ifPresent(run -> run.count(size, progress -> { }));
     }
 
     /**
@@ -66,32 +67,37 @@ public final class JobRun {
      * at most every {@value #PROGRESS_SECONDS} seconds one INFO line with the progress.
      */
     public static void noteStored(Exchange exchange, StoredObject stored) {
-        String progress = of(exchange).map(run -> run.add(stored.bytes())).orElse("");
-        if (stored.reused()) {
-            LOG.debug("Verified {} in container {}: already there{}", stored.name(), stored.container(), progress);
-        } else {
-            LOG.debug("Verified {} in container {}: {} bytes at {}, MD5 {}{}", stored.name(), stored.container(), stored.bytes(),
-                    Rates.perSecond(stored.bytes(), stored.nanos()), stored.md5(), progress);
-        }
+        Consumer<String> line = progress -> {
+            if (stored.reused()) {
+                LOG.debug("Verified {} in container {}: already there{}", stored.name(), stored.container(), progress);
+            } else {
+                LOG.debug("Verified {} in container {}: {} bytes at {}, MD5 {}{}", stored.name(), stored.container(),
+                        stored.bytes(), Rates.perSecond(stored.bytes(), stored.nanos()), stored.md5(), progress);
+            }
+        };
+        of(exchange).ifPresentOrElse(run -> run.count(stored.bytes(), line), () -> line.accept(""));
     }
 
     /** An object downloaded and verified: counted, and logged as {@link #noteStored} does. */
     public static void noteDownloaded(Exchange exchange, Downloaded downloaded) {
-        String progress = of(exchange).map(run -> run.add(downloaded.bytes())).orElse("");
-        LOG.debug("Downloaded {}: {} bytes at {}, verified{}", downloaded.name(), downloaded.bytes(),
-                Rates.perSecond(downloaded.bytes(), downloaded.nanos()), progress);
+        Consumer<String> line = progress -> LOG.debug("Downloaded {}: {} bytes at {}, verified{}", downloaded.name(),
+                downloaded.bytes(), Rates.perSecond(downloaded.bytes(), downloaded.nanos()), progress);
+        of(exchange).ifPresentOrElse(run -> run.count(downloaded.bytes(), line), () -> line.accept(""));
     }
 
-    /** Counts one file; "; so far …" for its line. The split's threads count in turn, so the totals only grow. */
-    private synchronized String add(long size) {
+    /**
+     * Counts one file and writes its {@code line} with "; so far …": one at a time, so that the
+     * split's threads log totals that only grow.
+     */
+    private synchronized void count(long size, Consumer<String> line) {
         files.incrementAndGet();
         bytes.addAndGet(size);
+        line.accept("; so far " + moved());
         long now = System.nanoTime();
         if (now - lastProgressNanos >= PROGRESS_SECONDS * 1_000_000_000L) {
             lastProgressNanos = now;
             LOG.info("Progress: {} so far in {} s", moved(), (now - startNanos) / 1_000_000_000L);
         }
-        return "; so far " + moved();
     }
 
     /** A measurement's records, dumped. */
