@@ -5,6 +5,7 @@ import io.influxswiftbackup.config.RemovedKeys;
 import io.influxswiftbackup.config.Secrets;
 import io.influxswiftbackup.config.Settings;
 import io.influxswiftbackup.dump.DumpJob;
+import io.influxswiftbackup.store.ContentStore;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -85,6 +86,7 @@ public final class ConfigCheck {
         rule("swift.renew-before-expiry-s", range(0, 86_400));
         rule("swift.concurrency", range(1, 64));
         rule("swift.segment-size", range(1, Long.MAX_VALUE));
+        rule("swift.store-container", ContentStore::nameProblem);
         rule("manifest.lock-tries", range(1, 1_000_000));
         rule("manifest.lock-retry-ms", range(0, 3_600_000));
         rule("manifest.lock-expiry-seconds", range(10, 7 * 24 * 3600));
@@ -103,6 +105,7 @@ public final class ConfigCheck {
         rule("backup.cron", ConfigCheck::cron);
         rule("backup.format", oneOf("legacy", "portable"));
         rule("backup.timeout-ms", range(1, Long.MAX_VALUE));
+        rule("backup.dedup", ConfigCheck::bool);
         rule("restore.enabled", ConfigCheck::bool);
         rule("restore.cron", ConfigCheck::cron);
         rule("restore.start-timeout-ms", range(1, Integer.MAX_VALUE));
@@ -118,6 +121,7 @@ public final class ConfigCheck {
         rule("prune.enabled", ConfigCheck::bool);
         rule("prune.cron", ConfigCheck::cron);
         rule("retention.days", optional(range(1, 36_500)));
+        rule("retention.store-grace-hours", range(0, 24 * 36_500));
         rule("work.dir", ConfigCheck::path);
         rule("disk.free-margin-percent", range(0, 1_000_000_000));
         rule("dump.dir", ConfigCheck::path);

@@ -24,7 +24,8 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
 
 /**
  * Where the YAML routes are (routes.dir; else the routes/ folder of the working directory; else the
- * one next to the jar), and what to tell an operator when one of them is wrong: file, line, and
+ * one beside the config file, so that /etc/influx-swift-backup/routes overrides the packaged copy;
+ * else the one next to the jar), and what to tell an operator when one of them is wrong: file, line, and
  * what Camel said, in one line.
  */
 public final class RouteFiles {
@@ -99,19 +100,22 @@ public final class RouteFiles {
     }
 
     public static Path folder(Settings settings) {
-        return folder(settings.getOptional("routes.dir"), Path.of("").toAbsolutePath(), jarFolder());
+        return folder(settings.getOptional("routes.dir"), Path.of("").toAbsolutePath(), settings.configFolder(), jarFolder());
     }
 
-    static Path folder(String configured, Path workingDir, Path jarFolder) {
+    static Path folder(String configured, Path workingDir, Path configFolder, Path jarFolder) {
         Path folder;
         if (configured != null) {
             folder = workingDir.resolve(configured);
         } else if (Files.isDirectory(workingDir.resolve("routes"))) {
             folder = workingDir.resolve("routes");
+        } else if (configFolder != null && Files.isDirectory(configFolder.resolve("routes"))) {
+            folder = configFolder.resolve("routes");
         } else if (jarFolder != null && Files.isDirectory(jarFolder.resolve("routes"))) {
             folder = jarFolder.resolve("routes");
         } else {
             throw new ConfigException("routes.dir is not set and there is no routes folder in " + workingDir
+                    + (configFolder == null ? "" : " nor beside the config file in " + configFolder)
                     + (jarFolder == null ? "" : " nor next to the jar in " + jarFolder));
         }
         folder = folder.normalize();

@@ -24,6 +24,8 @@ import io.influxswiftbackup.restore.RestoreAdvice;
 import io.influxswiftbackup.restore.RestoreJob;
 import io.influxswiftbackup.restore.RestoreRun;
 import io.influxswiftbackup.restore.ShardsOnDisk;
+import io.influxswiftbackup.store.ContentStore;
+import io.influxswiftbackup.store.StoreSweep;
 import io.influxswiftbackup.swift.SwiftAuth;
 import io.influxswiftbackup.swift.SwiftClient;
 import java.net.URI;
@@ -31,6 +33,7 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -60,7 +63,8 @@ public final class Services {
         beans.put("clock", clock);
         String timezone = timezone(settings);
         Path workDir = Path.of(settings.get("work.dir"));
-        beans.put("backupJob", new BackupJob(workDir, timezone, clock, settings.get("backup.format"), swift, days));
+        ContentStore store = new ContentStore(swift, settings.get("swift.store-container"), settings.getBoolean("backup.dedup"));
+        beans.put("backupJob", new BackupJob(workDir, timezone, clock, settings.get("backup.format"), swift, days, store));
         DiskSpace diskSpace = new DiskSpace(workDir, Path.of(settings.get("influx.production.datadir")),
                 settings.get("influx.database"), settings.getInt("disk.free-margin-percent"));
         beans.put("diskSpace", diskSpace);
@@ -89,7 +93,10 @@ public final class Services {
         beans.put("nextDumpPage", new NextDumpPage(settings.getInt("dump.progress-pages")));
         beans.put("catchUp", new CatchUp(settings, clock));
         beans.put("catchUpOutcomes", new CatchUpOutcomes());
-        beans.put("pruneJob", new PruneJob(Retention.of(settings.getOptional("retention.days")), timezone, clock, swift, days));
+        StoreSweep sweep = new StoreSweep(swift, days, store.container(),
+                Duration.ofHours(settings.getLong("retention.store-grace-hours")), clock);
+        beans.put("pruneJob", new PruneJob(Retention.of(settings.getOptional("retention.days")), timezone, clock, swift, days,
+                sweep));
         beans.put("downloads", new Downloads(swift, days));
         beans.put("restoreAdvice", new RestoreAdvice(settings.get("influx.database")));
         JobMonitor monitor = new JobMonitor(settings, clock, Set.of(RestoreJob.DRY_RUN_HEADER, PruneJob.DRY_RUN_HEADER));

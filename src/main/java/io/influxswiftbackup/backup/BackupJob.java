@@ -7,6 +7,8 @@ import io.influxswiftbackup.day.DayStore;
 import io.influxswiftbackup.day.DayWrite;
 import io.influxswiftbackup.files.LocalFiles;
 import io.influxswiftbackup.monitor.JobRun;
+import io.influxswiftbackup.store.ContentStore;
+import io.influxswiftbackup.swift.Listed;
 import io.influxswiftbackup.swift.SwiftClient;
 import io.influxswiftbackup.swift.SwiftClient.StoredObject;
 import java.io.File;
@@ -45,8 +47,10 @@ public class BackupJob {
     private final String formatFlag;
     private final SwiftClient swift;
     private final DayStore days;
+    private final ContentStore store;
 
-    public BackupJob(Path workDir, String timezone, Clock clock, String format, SwiftClient swift, DayStore days) {
+    public BackupJob(Path workDir, String timezone, Clock clock, String format, SwiftClient swift, DayStore days,
+                     ContentStore store) {
         this.formatFlag = switch (format) {
             case "legacy" -> "";
             case "portable" -> "-portable";
@@ -57,6 +61,7 @@ public class BackupJob {
         this.clock = clock;
         this.swift = swift;
         this.days = days;
+        this.store = store;
     }
 
     /** Names the day (today, or the date asked for) and the run's directory; reports leftovers. */
@@ -89,7 +94,8 @@ public class BackupJob {
     /**
      * Creates the day's container if missing; one listing of its shards: a day backed up already is
      * refused (unless forced), and on a forced re-run a file listed with the same size and MD5 is not
-     * uploaded again. Then the day is marked in progress until its manifest is written.
+     * uploaded again. Then the day is marked in progress until its manifest is written. When shards are
+     * stored once by content, one listing of the store tells which content is there already.
      */
     public void prepareDay(@ExchangeProperty(BackupRun.PROPERTY) BackupRun run) {
         Day day = run.day();
@@ -104,15 +110,20 @@ public class BackupJob {
         }
         DayWrite write = days.begin(day, "backup");
         days.mark(write);
-        run.prepared(SwiftClient.byName(listing), write);
+        run.prepared(Listed.byName(listing), write, store.inUse() ? store.listing() : null);
         LOG.info("Uploading {} ({} bytes) to container {}", run.files().size() == 1 ? "1 file" : run.files().size() + " files",
                 run.totalBytes(), day.container());
     }
 
-    /** Uploads one file as {@code D/shards/<file>}, verified. */
+    /**
+     * Uploads one file as {@code D/shards/<file>}, verified: a shard's content stored once and the
+     * object a link to it when the store is in use, else a plain object.
+     */
     public StoredObject upload(Exchange exchange, @ExchangeProperty(BackupRun.PROPERTY) BackupRun run, File file) {
-        StoredObject stored = swift.upload(run.day().container(), run.day().shardObject(file.getName()), file.toPath(),
-                run.listedBefore());
+        String name = run.day().shardObject(file.getName());
+        StoredObject stored = run.storeListing() != null && ContentStore.storedOnce(file.getName())
+                ? store.storeAndLink(run.day().container(), name, file.toPath(), run.storeListing())
+                : swift.upload(run.day().container(), name, file.toPath(), run.listedBefore());
         JobRun.noteStored(exchange, stored);
         return stored;
     }
@@ -129,7 +140,8 @@ public class BackupJob {
     public void commit(@ExchangeProperty(BackupRun.PROPERTY) BackupRun run, List<StoredObject> stored) {
         DayWrite write = run.write();
         stored.forEach(object -> write.add(new DayManifest.Entry(object.name(), object.bytes(), object.md5(), object.sha256(),
-                DayManifest.SHARD, null)));
+                DayManifest.SHARD, null, object.link() == null ? null : object.link().target(),
+                object.link() == null ? null : !object.reused())));
         days.commit(write);
     }
 

@@ -27,6 +27,7 @@ public final class BackupRun {
     private final boolean force;
     private volatile Map<String, Map<String, Object>> listedBefore;
     private volatile DayWrite write;
+    private volatile Map<String, Map<String, Object>> storeListing;
 
     BackupRun(Day day, Path runDir, String formatFlag, boolean force) {
         this.day = day;
@@ -78,8 +79,14 @@ public final class BackupRun {
         return write;
     }
 
-    void prepared(Map<String, Map<String, Object>> listedBefore, DayWrite write) {
+    /** What the content store held before the uploads, by name; null when shards go up as plain objects. */
+    Map<String, Map<String, Object>> storeListing() {
+        return storeListing;
+    }
+
+    void prepared(Map<String, Map<String, Object>> listedBefore, DayWrite write, Map<String, Map<String, Object>> storeListing) {
         this.listedBefore = listedBefore;
         this.write = write;
+        this.storeListing = storeListing;
     }
 }

@@ -14,7 +14,7 @@ public final class RemovedKeys {
     static {
         REPLACEMENTS.put("jit.c2", "the JVM's default compilers are used");
         String agent = "remote JMX is the JDK's agent, set with -Dcom.sun.management.jmxremote.* options in the systemd unit"
-                + " (its JMX_AGENT line; README, \"Monitoring: JMX\")";
+                + " (its JMX_AGENT line; docs/operations.md, \"Monitoring: JMX\")";
         for (String key : List.of("jmx.port", "jmx.host", "jmx.user", "jmx.password", "jmx.password-file", "jmx.access",
                 "jmx.ssl", "jmx.keystore", "jmx.keystore-password", "jmx.keystore-password-file")) {
             REPLACEMENTS.put(key, agent);

@@ -33,10 +33,12 @@ public final class Settings {
 
     private final Map<String, Setting> settings;
     private final Set<String> documented;
+    private final Path configFile;
 
-    private Settings(Map<String, Setting> settings, Set<String> documented) {
+    private Settings(Map<String, Setting> settings, Set<String> documented, Path configFile) {
         this.settings = Collections.unmodifiableMap(settings);
         this.documented = documented;
+        this.configFile = configFile;
     }
 
     /** One key's value and where it came from. */
@@ -73,7 +75,7 @@ public final class Settings {
         }
         Set<String> documented = Set.copyOf(defaults.stringPropertyNames());
         readSecretFiles(merged, documented);
-        return new Settings(merged, documented);
+        return new Settings(merged, documented, configFile);
     }
 
     /**
@@ -140,6 +142,11 @@ public final class Settings {
         return properties;
     }
 
+    /** The folder of the config file read, or null when only the built-in defaults and the environment count. */
+    public Path configFolder() {
+        return configFile == null ? null : configFile.toAbsolutePath().normalize().getParent();
+    }
+
     public String get(String key) {
         Setting setting = settings.get(key);
         if (setting == null || setting.value().isEmpty()) {
@@ -204,6 +211,6 @@ public final class Settings {
     public Settings with(String key, String value, String source) {
         Map<String, Setting> copy = new TreeMap<>(settings);
         copy.put(key, new Setting(key, value, source));
-        return new Settings(copy, documented);
+        return new Settings(copy, documented, configFile);
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.influxswiftbackup.swift.Listed;
 import io.influxswiftbackup.swift.SwiftException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -30,8 +31,41 @@ public record DayManifest(Day day, String written, String by, String job, String
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** One object of the day. {@code sha256} is null in manifests written before it was recorded; {@code records} only for a dump. */
-    public record Entry(String name, long size, String md5, String sha256, String kind, Long records) {
+    /**
+     * One object of the day. {@code sha256} is null in manifests written before it was recorded;
+     * {@code records} only for a dump. A shard stored once by content is a link: {@code content} names
+     * its target ({@code <store>/sha256/<hex>}), and {@code added} tells whether this day's backup
+     * stored that content (false: an earlier day had); both null for a plain object, whose bytes are
+     * the day's own.
+     */
+    public record Entry(String name, long size, String md5, String sha256, String kind, Long records, String content,
+                        Boolean added) {
+
+        public Entry(String name, long size, String md5, String sha256, String kind, Long records) {
+            this(name, size, md5, sha256, kind, records, null, null);
+        }
+
+        /** Whether the day's own bytes hold it: a plain object, or content this day's backup stored. */
+        public boolean addedByDay() {
+            return content == null || !Boolean.FALSE.equals(added);
+        }
+    }
+
+    /** The bytes a download of the day's objects gives. */
+    public long logicalBytes() {
+        return objects.stream().mapToLong(Entry::size).sum();
+    }
+
+    /** The bytes the day added to Swift: its plain objects, and the content its backup stored first. */
+    public long addedBytes() {
+        return objects.stream().filter(Entry::addedByDay).mapToLong(Entry::size).sum();
+    }
+
+    /** The store objects the day's links point at ({@code <store>/sha256/<hex>}). */
+    public Set<String> contents() {
+        Set<String> contents = new HashSet<>();
+        objects.stream().filter(entry -> entry.content() != null).forEach(entry -> contents.add(entry.content()));
+        return contents;
     }
 
     /**
@@ -93,6 +127,10 @@ public record DayManifest(Day day, String written, String by, String job, String
             if (e.records() != null) {
                 o.put("records", e.records());
             }
+            if (e.content() != null) {
+                o.put("content", e.content());
+                o.put("added", Boolean.TRUE.equals(e.added()));
+            }
         }
         try {
             return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
@@ -125,7 +163,9 @@ public record DayManifest(Day day, String written, String by, String job, String
         for (JsonNode o : root.path("objects")) {
             entries.add(new Entry(o.path("name").asText(), o.path("size").asLong(), o.path("md5").asText(),
                     o.hasNonNull("sha256") ? o.path("sha256").asText() : null, o.path("kind").asText(),
-                    o.hasNonNull("records") ? o.path("records").asLong() : null));
+                    o.hasNonNull("records") ? o.path("records").asLong() : null,
+                    o.hasNonNull("content") ? o.path("content").asText() : null,
+                    o.hasNonNull("added") ? o.path("added").asBoolean() : null));
         }
         return new DayManifest(day, root.path("written").asText(null), root.path("by").asText(null),
                 root.path("job").asText(null), root.path("run").asText(null), entries);
@@ -133,19 +173,24 @@ public record DayManifest(Day day, String written, String by, String job, String
 
     /**
      * How a listing's entry differs from the manifest's (its size, or its MD5 unless it is a large
-     * object, whose listed hash is not its content's MD5), or null; null too without an entry.
+     * object, whose listed hash is not its content's MD5; a link by what its target is pinned to, and
+     * where it points), or null; null too without an entry.
      */
     public static String listingMismatch(Map<String, Object> listed, Entry expected) {
         if (expected == null) {
             return null;
         }
-        long bytes = ((Number) listed.getOrDefault("bytes", -1)).longValue();
-        String hash = String.valueOf(listed.get("hash"));
+        long bytes = Listed.bytes(listed);
+        String hash = Listed.hash(listed);
         if (bytes != expected.size()) {
             return bytes + " bytes, the manifest says " + expected.size();
         }
-        if (!listed.containsKey("slo_etag") && !hash.equalsIgnoreCase(expected.md5())) {
+        if (!Listed.isLargeObject(listed) && !String.valueOf(hash).equalsIgnoreCase(expected.md5())) {
             return "MD5 " + hash + ", the manifest says " + expected.md5();
+        }
+        String target = Listed.linkTarget(listed);
+        if (expected.content() != null && target != null && !expected.content().equals(target)) {
+            return "a link to " + target + ", the manifest says " + expected.content();
         }
         return null;
     }

@@ -2,10 +2,12 @@ package io.influxswiftbackup.day;
 
 import io.influxswiftbackup.day.DayManifest.Entry;
 import io.influxswiftbackup.files.LocalFiles;
+import io.influxswiftbackup.swift.Listed;
 import io.influxswiftbackup.swift.ObjectStore;
 import io.influxswiftbackup.swift.SwiftException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -179,6 +181,35 @@ public class DayStore {
             LOG.warn("Day {} has no manifest ({} missing: made by the runbook's scripts?); its {} are verified against"
                     + " Swift's checksums only", day, day.manifestObject(), objects);
         }
-        return new DayCheck(day, kind, marks, manifest, force);
+        return new DayCheck(day, kind, marks, manifest, force, this::brokenLinks);
+    }
+
+    /**
+     * The links of a listing whose target Swift does not hold as the link is pinned to (gone, or
+     * other bytes: a link serves nothing then), one line each naming the link and its target; one
+     * listing per target container.
+     */
+    public List<String> brokenLinks(List<Map<String, Object>> listing) {
+        Map<String, Map<String, Map<String, Object>>> targets = new HashMap<>();
+        List<String> problems = new ArrayList<>();
+        for (Map<String, Object> link : listing) {
+            String target = Listed.linkTarget(link);
+            if (target == null) {
+                continue;
+            }
+            int slash = target.indexOf('/');
+            String container = target.substring(0, slash);
+            Map<String, Object> stored = targets.computeIfAbsent(container, c -> Listed.byName(swift.list(c, null)))
+                    .get(target.substring(slash + 1));
+            String name = Listed.name(link);
+            if (stored == null) {
+                problems.add(name + " links to " + target + ", which is not in Swift");
+            } else if (Listed.bytes(stored) != Listed.bytes(link) || !String.valueOf(Listed.hash(link)).equalsIgnoreCase(Listed.hash(stored))) {
+                problems.add(name + " links to " + target + ", which Swift holds with other bytes (" + Listed.bytes(stored)
+                        + " bytes, ETag " + Listed.hash(stored) + "; the link is pinned to " + Listed.bytes(link) + " bytes, ETag "
+                        + Listed.hash(link) + ")");
+            }
+        }
+        return problems;
     }
 }

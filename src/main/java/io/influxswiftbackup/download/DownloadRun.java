@@ -1,6 +1,7 @@
 package io.influxswiftbackup.download;
 
 import io.influxswiftbackup.day.Day;
+import io.influxswiftbackup.swift.Listed;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -21,11 +22,11 @@ public final class DownloadRun {
     public record DownloadObject(String container, String name, String rest, Map<String, Object> listed,
                                  io.influxswiftbackup.day.DayManifest.Entry expected) {
         long bytes() {
-            return ((Number) listed.getOrDefault("bytes", -1)).longValue();
+            return Listed.bytes(listed);
         }
 
         String hash() {
-            return (String) listed.get("hash");
+            return Listed.hash(listed);
         }
     }
 

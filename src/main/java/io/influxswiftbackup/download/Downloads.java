@@ -94,7 +94,15 @@ public class Downloads {
             return;
         }
         String prefix = DayManifest.SHARD.equals(run.kind()) ? day.shardsPrefix() : day.dumpsPrefix();
-        collect(run, swift.list(container, prefix), container, prefix, check.expected());
+        List<Map<String, Object>> listing = swift.list(container, prefix);
+        List<String> broken = check.links().problems(listing);
+        if (!broken.isEmpty() && !run.force()) {
+            String problem = "day " + container + " has broken links: " + String.join("; ", broken) + "; nothing downloaded";
+            LOG.error("{}", problem);
+            run.add(new Outcome(container, "refused", 0, problem));
+            return;
+        }
+        collect(run, listing, container, prefix, check.expected());
     }
 
     /**

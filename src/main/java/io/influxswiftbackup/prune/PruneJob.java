@@ -6,6 +6,7 @@ import io.influxswiftbackup.day.DayStore;
 import io.influxswiftbackup.day.Retention;
 import io.influxswiftbackup.monitor.JobRun;
 import io.influxswiftbackup.monitor.Rates;
+import io.influxswiftbackup.store.StoreSweep;
 import io.influxswiftbackup.swift.ObjectStore;
 import java.time.Clock;
 import java.time.LocalDate;
@@ -45,13 +46,15 @@ public class PruneJob {
     private final Clock clock;
     private final ObjectStore swift;
     private final DayStore days;
+    private final StoreSweep store;
 
-    public PruneJob(Retention retention, String timezone, Clock clock, ObjectStore swift, DayStore days) {
+    public PruneJob(Retention retention, String timezone, Clock clock, ObjectStore swift, DayStore days, StoreSweep store) {
         this.retention = retention;
         this.timezone = timezone;
         this.clock = clock;
         this.swift = swift;
         this.days = days;
+        this.store = store;
     }
 
     /** What one run found and did; shared by the copies the route's splits make. */
@@ -62,6 +65,8 @@ public class PruneJob {
         final AtomicLong deleted = new AtomicLong();
         final AtomicLong deletedBytes = new AtomicLong();
         final List<String> left = Collections.synchronizedList(new ArrayList<>());
+        StoreSweep.Plan store;
+        StoreSweep.Plan swept;
 
         Plan(LocalDate today, Set<String> containers) {
             this.today = today;
@@ -117,7 +122,8 @@ public class PruneJob {
         if (newestComplete == null) {
             LOG.warn("No day in Swift is complete (each is marked in progress or holds no shards)");
         }
-        for (Day day : retention.toPrune(plan.containers, plan.today, newestComplete)) {
+        List<Day> old = retention.toPrune(plan.containers, plan.today, newestComplete);
+        for (Day day : old) {
             PrunedDay pruned = new PrunedDay(day);
             plan.days.put(day, pruned);
             for (String container : List.of(day.container(), day.segmentsContainer())) {
@@ -126,6 +132,9 @@ public class PruneJob {
                 }
             }
         }
+        List<Day> kept = new ArrayList<>(Retention.newestFirst(names));
+        kept.removeAll(old);
+        plan.store = store.plan(kept);
     }
 
     /** A day without any mark that holds shards is complete (a runbook day without manifest too). */
@@ -154,6 +163,7 @@ public class PruneJob {
         lines.add(newestComplete == null ? "no day is complete" : "newest complete day: " + newestComplete
                 + (retention.isOld(newestComplete, plan.today) ? " (older than that, but it stays)" : ""));
         plan.days.values().forEach(day -> lines.add(day.describe()));
+        lines.add(plan.store.describe(store.container(), dryRun));
         String total = plan.days.size() + (plan.days.size() == 1 ? " day, " : " days, ") + plan.entries()
                 + " objects and segments, " + plan.bytes() + " bytes";
         lines.add(dryRun ? "--dry-run: " + total + " would go; nothing deleted" : total + " go");
@@ -203,11 +213,27 @@ public class PruneJob {
         LOG.info("Pruned day {}; so far {}", pruned.day(), plan.progress());
     }
 
+    /**
+     * Once the old days are gone: the content store's content that no remaining day references goes
+     * when its grace is over; newer unreferenced content is recorded. Planned again from what Swift
+     * holds now (a backup may have linked content since the plan).
+     */
+    public void sweepStore(Exchange exchange) {
+        Plan plan = exchange.getProperty(PLAN, Plan.class);
+        Set<String> names = new LinkedHashSet<>();
+        swift.list(null, null).forEach(entry -> names.add(String.valueOf(entry.get("name"))));
+        plan.swept = store.plan(Retention.newestFirst(names));
+        store.apply(plan.swept);
+        LOG.info("Prune: {}", plan.swept.describe(store.container(), false));
+    }
+
     /** The outcome, logged and as the body. */
     public String finish(Exchange exchange) {
         Plan plan = exchange.getProperty(PLAN, Plan.class);
         String text = "Pruned " + plan.days.size() + (plan.days.size() == 1 ? " day: " : " days: ") + plan.deleted.get()
                 + " objects and segments, " + plan.deletedBytes.get() + " bytes"
+                + (plan.swept == null || plan.swept.due().isEmpty() ? "" : "; from the store " + plan.swept.due().size()
+                        + " unreferenced contents, " + plan.swept.dueBytes() + " bytes")
                 + (plan.left.isEmpty() ? "" : "; containers left because something was added meanwhile: " + plan.left);
         if (plan.left.isEmpty()) {
             LOG.info(text);

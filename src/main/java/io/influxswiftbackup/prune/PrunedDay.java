@@ -2,6 +2,7 @@ package io.influxswiftbackup.prune;
 
 import io.influxswiftbackup.day.Day;
 import io.influxswiftbackup.day.Retention;
+import io.influxswiftbackup.swift.Listed;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -77,16 +78,9 @@ public final class PrunedDay {
         return all;
     }
 
-    /**
-     * The bytes an entry takes in Swift. A static large object's manifest is listed with the size of
-     * the whole object, which its segments hold: it counts 0, so nothing is counted twice.
-     */
+    /** The bytes an entry takes in Swift ({@link Listed#storedBytes}). */
     static long storedBytes(Map<String, Object> entry) {
-        if (entry.containsKey("slo_etag")) {
-            return 0;
-        }
-        Object bytes = entry.get("bytes");
-        return bytes instanceof Number number ? number.longValue() : 0;
+        return Listed.storedBytes(entry);
     }
 
     public long objectBytes() {

@@ -11,6 +11,7 @@ import io.influxswiftbackup.influx.InfluxChecks;
 import io.influxswiftbackup.influx.InfluxException;
 import io.influxswiftbackup.monitor.JobRun;
 import io.influxswiftbackup.restore.RestoreRun.Target;
+import io.influxswiftbackup.swift.Listed;
 import io.influxswiftbackup.swift.SwiftClient;
 import io.influxswiftbackup.swift.SwiftClient.Downloaded;
 import java.io.IOException;
@@ -124,7 +125,7 @@ public class RestoreJob {
                         + day.shardsPrefix());
             }
             names.add(name);
-            bytes += ((Number) entry.getOrDefault("bytes", 0)).longValue();
+            bytes += Math.max(0, Listed.bytes(entry));
         }
         run.checked(check, names, bytes, BackupFormat.of(names.stream().map(n -> n.substring(day.shardsPrefix().length())).toList()));
         return names;

@@ -37,10 +37,13 @@ public class LargeObjects {
     private static final Logger LOG = LoggerFactory.getLogger(LargeObjects.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** What the cluster takes: its largest object, whether it has static large objects, how many segments a manifest may list. */
-    public record Limits(long maxObjectSize, boolean staticLargeObjects, int maxSegments, String source) {
-        /** Swift's own defaults (5 GiB + 2 bytes, SLO with 1000 segments), assumed when /info does not answer. */
-        public static final Limits DEFAULTS = new Limits(5_368_709_122L, true, 1000, "Swift's defaults");
+    /**
+     * What the cluster takes: its largest object, whether it has static large objects, how many
+     * segments a manifest may list, whether it has static symlinks ({@code symlink.static_links}).
+     */
+    public record Limits(long maxObjectSize, boolean staticLargeObjects, int maxSegments, boolean staticLinks, String source) {
+        /** Swift's own defaults (5 GiB + 2 bytes, SLO with 1000 segments), assumed when /info does not answer; no links then. */
+        public static final Limits DEFAULTS = new Limits(5_368_709_122L, true, 1000, false, "Swift's defaults");
     }
 
     /**
@@ -86,7 +89,7 @@ public class LargeObjects {
             JsonNode slo = tree.path("slo");
             return new Limits(tree.path("swift").path("max_file_size").asLong(Limits.DEFAULTS.maxObjectSize()),
                     !slo.isMissingNode(), slo.path("max_manifest_segments").asInt(Limits.DEFAULTS.maxSegments()),
-                    "Swift's /info");
+                    tree.path("symlink").path("static_links").asBoolean(false), "Swift's /info");
         } catch (IOException | IllegalArgumentException e) {
             LOG.warn("Swift's /info is not JSON ({}): assuming Swift's default limits", e.getMessage());
             return Limits.DEFAULTS;

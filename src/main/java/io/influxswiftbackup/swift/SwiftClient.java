@@ -51,13 +51,32 @@ public class SwiftClient implements ObjectStore, LargeObjectUpload.Target {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int BUFFER = 256 * 1024;
 
-    /** An object this run stored (or found stored, identical): what its listing must show, and its checksums. */
+    /**
+     * An object this run stored (or found stored, identical): what its listing must show, and its
+     * checksums. A {@code link} is a static symlink to content stored once: then {@code reused} tells
+     * whether the content was there already, and the other fields are the content's.
+     */
     public record StoredObject(String container, String name, long bytes, String md5, String sha256, String sloEtag,
-                               boolean reused, long nanos) {
+                               boolean reused, long nanos, Link link) {
+
+        public StoredObject(String container, String name, long bytes, String md5, String sha256, String sloEtag,
+                            boolean reused, long nanos) {
+            this(container, name, bytes, md5, sha256, sloEtag, reused, nanos, null);
+        }
+
         /** The hash a listing shows for it: the MD5, or a large object's SLO ETag. */
         public String listedHash() {
             return sloEtag != null ? sloEtag : md5;
         }
+
+        /** The object as {@code <container>/<object>}, as a link names its target. */
+        public String path() {
+            return container + "/" + name;
+        }
+    }
+
+    /** A static symlink's target ({@code <container>/<object>}) and the target's ETag it is pinned to. */
+    public record Link(String target, String targetEtag) {
     }
 
     /** An object downloaded, verified and renamed into place. */
@@ -249,12 +268,44 @@ public class SwiftClient implements ObjectStore, LargeObjectUpload.Target {
     }
 
     /**
+     * Makes {@code name} a static symlink to {@code content} ({@code X-Symlink-Target}), pinned to the
+     * content's ETag ({@code X-Symlink-Target-Etag}: its MD5, or for a large object the MD5 of its
+     * manifest, {@code manifestEtag}): Swift then refuses to serve the link if the content changes or
+     * goes. Null when Swift answers 409: the content is not there (any more) with that ETag.
+     */
+    public StoredObject link(String container, String name, StoredObject content, String manifestEtag) {
+        long start = System.nanoTime();
+        String targetEtag = content.sloEtag() == null ? content.md5() : manifestEtag;
+        SwiftHttp.Answer answer = request("PUT", url(container, name), r -> {
+            r.addHeader("X-Symlink-Target", SwiftUrls.encodePath(content.path()));
+            r.addHeader("X-Symlink-Target-Etag", targetEtag);
+            r.setEntity(new ByteArrayEntity(new byte[0], null));
+        }, "link " + name + " in container " + container + " to " + content.path(), 201, 409);
+        if (answer.status() == 409) {
+            return null;
+        }
+        return new StoredObject(container, name, content.bytes(), content.md5(), content.sha256(), content.sloEtag(),
+                content.reused(), content.nanos() + System.nanoTime() - start, new Link(content.path(), targetEtag));
+    }
+
+    /** The MD5 of a large object's manifest as Swift keeps it ({@code X-Manifest-Etag}), which a link to it is pinned to. */
+    public String manifestEtag(String container, String name) {
+        SwiftHttp.Answer answer = request("HEAD", url(container, name), r -> { }, "HEAD of " + name + " in container " + container, 200);
+        String etag = answer.header("X-Manifest-Etag");
+        if (etag == null) {
+            throw new SwiftException(name + " in container " + container + " is not a static large object (no X-Manifest-Etag)");
+        }
+        return unquote(etag);
+    }
+
+    /**
      * After the uploads, the listing of their prefix must show every object stored, with its size and
-     * hash; if not, a {@link ConflictFailure}: Swift may update a listing a little after the PUT, so the
-     * error policy lists again, with its backoff, before the run fails.
+     * hash (a link: its target, and the target's size and ETag it is pinned to); if not, a
+     * {@link ConflictFailure}: Swift may update a listing a little after the PUT, so the error policy
+     * lists again, with its backoff, before the run fails.
      */
     public void requireListed(String container, String prefix, List<StoredObject> stored) {
-        Map<String, Map<String, Object>> listed = byName(list(container, prefix));
+        Map<String, Map<String, Object>> listed = Listed.byName(list(container, prefix));
         List<String> problems = new ArrayList<>();
         for (StoredObject object : stored) {
             Map<String, Object> entry = listed.get(object.name());
@@ -262,11 +313,16 @@ public class SwiftClient implements ObjectStore, LargeObjectUpload.Target {
                 problems.add(object.name() + " is not listed");
                 continue;
             }
-            long bytes = entry.get("bytes") instanceof Number n ? n.longValue() : -1;
-            String hash = object.sloEtag() != null ? unquote((String) entry.get("slo_etag")) : (String) entry.get("hash");
+            long bytes = Listed.bytes(entry);
+            String hash = object.sloEtag() != null ? unquote((String) entry.get("slo_etag")) : Listed.hash(entry);
             if (bytes != object.bytes() || !object.listedHash().equalsIgnoreCase(hash)) {
                 problems.add(object.name() + " is listed with " + bytes + " bytes and hash " + hash + ", not "
                         + object.bytes() + " bytes and " + object.listedHash());
+            }
+            if (object.link() != null && !(object.link().target().equals(Listed.linkTarget(entry))
+                    && object.link().targetEtag().equalsIgnoreCase(String.valueOf(entry.get("symlink_etag"))))) {
+                problems.add(object.name() + " is listed as a link to " + Listed.linkTarget(entry) + " pinned to "
+                        + entry.get("symlink_etag") + ", not to " + object.link().target() + " pinned to " + object.link().targetEtag());
             }
         }
         if (!problems.isEmpty()) {
@@ -446,12 +502,6 @@ public class SwiftClient implements ObjectStore, LargeObjectUpload.Target {
         MessageDigest digest = FileRange.digest(algorithm);
         digest.update(bytes);
         return digest;
-    }
-
-    public static Map<String, Map<String, Object>> byName(List<Map<String, Object>> listing) {
-        Map<String, Map<String, Object>> byName = new HashMap<>();
-        listing.forEach(entry -> byName.put(String.valueOf(entry.get("name")), entry));
-        return byName;
     }
 
     static JsonNode json(byte[] body) throws IOException {

@@ -15,11 +15,17 @@ final class SwiftUrls {
     }
 
     static String object(String storageUrl, String container, String objectName) {
-        StringBuilder url = new StringBuilder(container(storageUrl, container));
-        for (String part : objectName.split("/", -1)) {
-            url.append('/').append(segment(part));
+        return container(storageUrl, container) + "/" + encodePath(objectName);
+    }
+
+    /** A path of names separated by '/', each percent-encoded (as {@code X-Symlink-Target} takes it). */
+    static String encodePath(String path) {
+        String[] parts = path.split("/", -1);
+        StringBuilder out = new StringBuilder(segment(parts[0]));
+        for (int i = 1; i < parts.length; i++) {
+            out.append('/').append(segment(parts[i]));
         }
-        return url.toString();
+        return out.toString();
     }
 
     /** The cluster's {@code /info} (no account, no token), on the host of the storage URL. */

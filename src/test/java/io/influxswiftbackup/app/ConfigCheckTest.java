@@ -94,7 +94,7 @@ class ConfigCheckTest {
 
     /** What replaces the remote JMX keys, as their refusal says it. */
     private static final String AGENT = "remote JMX is the JDK's agent, set with -Dcom.sun.management.jmxremote.* options in the"
-            + " systemd unit (its JMX_AGENT line; README, \"Monitoring: JMX\")";
+            + " systemd unit (its JMX_AGENT line; docs/operations.md, \"Monitoring: JMX\")";
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """

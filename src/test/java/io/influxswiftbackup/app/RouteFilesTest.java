@@ -51,24 +51,37 @@ class RouteFilesTest {
     }
 
     @Test
-    void routesDirThenTheWorkingDirectoryThenNextToTheJar() throws IOException {
+    void routesDirThenTheWorkingDirectoryThenBesideTheConfigFileThenNextToTheJar() throws IOException {
         Path cwd = Files.createDirectories(dir.resolve("cwd"));
-        Path jar = Files.createDirectories(dir.resolve("opt"));
+        Path jar = Files.createDirectories(dir.resolve("usr/share"));
+        Path etc = Files.createDirectories(dir.resolve("etc"));
         Path nextToJar = routesCopy(jar);
-        assertEquals(nextToJar, RouteFiles.folder(null, cwd, jar));
+        assertEquals(nextToJar, RouteFiles.folder(null, cwd, etc, jar));
+        Path besideConfig = routesCopy(etc);
+        assertEquals(besideConfig, RouteFiles.folder(null, cwd, etc, jar), "the copy in /etc overrides the packaged one");
+        assertEquals(nextToJar, RouteFiles.folder(null, cwd, null, jar), "no config file");
         Path inCwd = routesCopy(cwd);
-        assertEquals(inCwd, RouteFiles.folder(null, cwd, jar));
-        assertEquals(nextToJar, RouteFiles.folder("../opt/routes", cwd, jar), "routes.dir, relative to the working directory");
+        assertEquals(inCwd, RouteFiles.folder(null, cwd, etc, jar));
+        assertEquals(nextToJar, RouteFiles.folder("../usr/share/routes", cwd, etc, jar), "routes.dir, relative to the working directory");
+    }
+
+    @Test
+    void theConfigFilesFolderComesFromTheFileRead() throws IOException {
+        Path etc = Files.createDirectories(dir.resolve("etc"));
+        Path config = Files.writeString(etc.resolve("application.properties"), "swift.key=unused\n");
+        assertEquals(etc, Settings.load(config, Map.of()).configFolder());
+        assertEquals(null, Settings.load(null, Map.of()).configFolder());
     }
 
     @Test
     void noRoutesFolderOrAnEmptyOneIsAConfigurationError() throws IOException {
         Path cwd = Files.createDirectories(dir.resolve("cwd"));
-        ConfigException none = assertThrows(ConfigException.class, () -> RouteFiles.folder(null, cwd, dir));
-        assertEquals("routes.dir is not set and there is no routes folder in " + cwd + " nor next to the jar in " + dir,
-                none.getMessage());
+        Path etc = Files.createDirectories(dir.resolve("etc"));
+        ConfigException none = assertThrows(ConfigException.class, () -> RouteFiles.folder(null, cwd, etc, dir));
+        assertEquals("routes.dir is not set and there is no routes folder in " + cwd + " nor beside the config file in " + etc
+                + " nor next to the jar in " + dir, none.getMessage());
         Path empty = Files.createDirectories(dir.resolve("empty"));
-        ConfigException nothing = assertThrows(ConfigException.class, () -> RouteFiles.folder(empty.toString(), cwd, null));
+        ConfigException nothing = assertThrows(ConfigException.class, () -> RouteFiles.folder(empty.toString(), cwd, null, null));
         assertEquals("routes.dir " + empty + " holds no *.yaml file", nothing.getMessage());
     }
 

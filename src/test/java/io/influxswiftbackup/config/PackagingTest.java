@@ -9,33 +9,63 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** The sample /etc layouts of packaging/ start as they are, and each host runs its own jobs. */
+/**
+ * What the package installs from packaging/: the /etc config, valid as shipped and for either host
+ * once its jobs are turned on; one unit per host, each running the launcher; the launcher's JVM
+ * options and default config.
+ */
 class PackagingTest {
 
+    private static final Path ETC = Path.of("packaging", "etc", "influx-swift-backup");
+
     @ParameterizedTest(name = "{0}")
-    @CsvSource({"production, backup", "intermediary, 'restore,dump,prune'"})
-    void eachHostsSampleConfigurationIsValidAndEnablesItsJobs(String host, String jobs) throws Exception {
-        Path etc = Path.of("packaging", host, "etc");
-        Path config = etc.resolve("influx-swift-backup/application.properties");
-        Settings settings = Settings.load(config, Map.of("SWIFT_KEY", "from-the-credential"));
+    @CsvSource({"none, ''", "production, backup", "intermediary, 'restore,dump,prune'"})
+    void theShippedConfigurationIsValidAsItIsAndWithEitherHostsJobsOn(String host, String jobs, @TempDir Path dir) throws Exception {
+        // The key as the unit hands it over: a credential file named by SWIFT_KEY_FILE.
+        Path key = Files.writeString(dir.resolve("swift-key"), "from-the-credential\n");
+        Map<String, String> environment = new java.util.HashMap<>(Map.of("SWIFT_KEY_FILE", key.toString()));
+        for (String job : jobs.split(",")) {
+            if (!job.isEmpty()) {
+                environment.put(Settings.environmentName(job + ".enabled"), "true");
+            }
+        }
+        Settings settings = Settings.load(ETC.resolve("application.properties"), environment);
         assertDoesNotThrow(() -> ConfigCheck.validate(settings, true));
         for (String job : List.of("backup", "restore", "dump", "prune")) {
             assertEquals(jobs.contains(job), settings.getBoolean(job + ".enabled"), host + " " + job + ".enabled");
         }
+        assertEquals("from-the-credential", settings.get("swift.key"));
+        assertTrue(Files.readAllLines(ETC.resolve("application.properties")).contains("swift.key-file = /etc/influx-swift-backup/swift-key"),
+                "the key's file, which the package makes mode 0600, for the commands run by hand");
+        assertTrue(settings.get("work.dir").startsWith("/var/lib/influx-swift-backup/")
+                && settings.get("dump.dir").startsWith("/var/lib/influx-swift-backup/"), "the state directory the package makes");
+    }
 
-        String unit = Files.readString(etc.resolve("systemd/system/influx-swift-backup.service"));
-        assertEquals(List.of("/usr/bin/java", "-Xmx256m", "-XX:+UseSerialGC", "-jar", "/opt/influx-swift-backup/influx-swift-backup.jar",
-                "run", "--config", "/etc/influx-swift-backup/" + config.getFileName()), SystemdUnit.parse(unit).execStart(),
-                "remote JMX is off as shipped");
-        assertTrue(unit.contains("\nWorkingDirectory=/opt/influx-swift-backup\n"), "the routes/ folder next to the jar");
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"production", "intermediary"})
+    void eachHostsUnitRunsTheLauncherWithTheConfigAndTheKeyAsACredential(String host) throws Exception {
+        String unit = Files.readString(Path.of("packaging", "systemd", "influx-swift-backup-" + host + ".service"));
+        assertEquals(List.of(Launcher.INSTALLED, "run", "--config", Launcher.CONFIG), SystemdUnit.parse(unit).execStart());
+        assertEquals(List.of("-Xmx256m", "-XX:+UseSerialGC", "-jar", Launcher.JAR, "run", "--config", Launcher.CONFIG),
+                Launcher.javaArguments(Map.of(), List.of("run", "--config", Launcher.CONFIG)), "remote JMX is off as shipped");
         assertTrue(unit.contains("\nLoadCredential=swift-key:/etc/influx-swift-backup/swift-key\n")
                 && unit.contains("\nEnvironment=SWIFT_KEY_FILE=%d/swift-key\n"), "the key comes as a credential file");
         assertTrue(unit.contains("\nRestartPreventExitStatus=2\n"), "no restart loop on a configuration error");
-        assertTrue(settings.get("work.dir").startsWith("/var/lib/influx-swift-backup/")
-                && unit.contains("\nStateDirectory=influx-swift-backup\n"), "work.dir is in the unit's state directory");
+        assertTrue(unit.contains("\nStateDirectory=influx-swift-backup\n"), "work.dir is in the unit's state directory");
+    }
+
+    @org.junit.jupiter.api.Test
+    void theLauncherReadsTheEtcConfigUnlessOneIsGivenAndAddsTheAgentOnlyWhenSet() throws Exception {
+        assertEquals(List.of("-Xmx256m", "-XX:+UseSerialGC", "-jar", Launcher.JAR, "--config", Launcher.CONFIG, "status"),
+                Launcher.javaArguments(Map.of(), List.of("status")));
+        assertEquals(List.of("-Xmx256m", "-XX:+UseSerialGC", "-jar", Launcher.JAR, "list", "--config=/tmp/x.properties"),
+                Launcher.javaArguments(Map.of(), List.of("list", "--config=/tmp/x.properties")));
+        assertEquals(List.of("-Xmx256m", "-XX:+UseSerialGC", "-Dsome.option=1", "-Dother=2"),
+                Launcher.jvmOptions(Map.of("JMX_AGENT", "-Dsome.option=1 -Dother=2"), List.of("status")));
     }
 
     private static final List<String> HEAP_AND_COLLECTOR = List.of("-Xmx256m", "-XX:+UseSerialGC");
@@ -49,8 +79,7 @@ class PackagingTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource({"production", "intermediary"})
     void eachUnitTurnsTheJdksAgentOnWithALoginOnLoopback(String host) throws Exception {
-        Path etc = Path.of("packaging", host, "etc");
-        String unit = Files.readString(etc.resolve("systemd/system/influx-swift-backup.service"));
+        String unit = Files.readString(Path.of("packaging", "systemd", "influx-swift-backup-" + host + ".service"));
         assertEquals(concat(HEAP_AND_COLLECTOR, AGENT, List.of("-Dcom.sun.management.jmxremote.ssl=false")),
                 SystemdUnit.parse(RemoteJmxTest.agentOn(unit)).jvmOptions());
         assertEquals(concat(HEAP_AND_COLLECTOR, AGENT, List.of("-Dcom.sun.management.jmxremote.ssl=true",
@@ -58,10 +87,9 @@ class PackagingTest {
                 "-Dcom.sun.management.jmxremote.ssl.config.file=/etc/influx-swift-backup/jmxremote-ssl.properties")),
                 SystemdUnit.parse(RemoteJmxTest.agentOnWithTls(unit)).jvmOptions(), "TLS, as the unit's comment says");
 
-        Path files = etc.resolve("influx-swift-backup");
-        assertEquals(List.of("monitor readonly"), entries(files.resolve("jmxremote.access")), "one read-only user");
-        assertEquals(List.of(), entries(files.resolve("jmxremote.password")), "no password is shipped");
-        assertTrue(Files.readAllLines(files.resolve("jmxremote.password")).contains(RemoteJmxTest.PASSWORD_LINE),
+        assertEquals(List.of("monitor readonly"), entries(ETC.resolve("jmxremote.access")), "one read-only user");
+        assertEquals(List.of(), entries(ETC.resolve("jmxremote.password")), "no password is shipped");
+        assertTrue(Files.readAllLines(ETC.resolve("jmxremote.password")).contains(RemoteJmxTest.PASSWORD_LINE),
                 "the line to set and uncomment");
     }
 

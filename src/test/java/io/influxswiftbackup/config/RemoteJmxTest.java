@@ -94,7 +94,7 @@ class RemoteJmxTest {
     }
 
     private static String unitOf(String host) throws IOException {
-        return Files.readString(Path.of("packaging", host, "etc/systemd/system/influx-swift-backup.service"));
+        return Files.readString(Path.of("packaging", "systemd", "influx-swift-backup-" + host + ".service"));
     }
 
     /** The unit's JVM options, but for the port and the directory of the agent's files. */
@@ -112,8 +112,8 @@ class RemoteJmxTest {
     }
 
     /** The packaging's jmxremote.access, and its jmxremote.password with the password of 'monitor' set. */
-    private void installFiles(String host, String passwordFileMode) throws IOException {
-        Path etc = Path.of("packaging", host, "etc", "influx-swift-backup");
+    private void installFiles(String passwordFileMode) throws IOException {
+        Path etc = Path.of("packaging", "etc", "influx-swift-backup");
         Path access = Files.copy(etc.resolve("jmxremote.access"), dir.resolve("jmxremote.access"));
         Files.setPosixFilePermissions(access, PosixFilePermissions.fromString("rw-------"));
         String template = Files.readString(etc.resolve("jmxremote.password"));
@@ -204,7 +204,7 @@ class RemoteJmxTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource({"production", "intermediary"})
     void theUnitsAgentLetsMonitorReadButNotAct(String host) throws Exception {
-        installFiles(host, "rw-------");
+        installFiles("rw-------");
         int port = freePort();
         try (Probe probe = start(optionsFor(agentOn(unitOf(host)), port))) {
             try (JMXConnector monitor = connectWhenUp(probe, port, login("monitor", PASSWORD))) {
@@ -234,7 +234,7 @@ class RemoteJmxTest {
 
     @Test
     void overTlsAsTheUnitsCommentGivesIt() throws Exception {
-        installFiles("production", "rw-------");
+        installFiles("rw-------");
         SelfSigned certificate = SelfSigned.forLoopback(dir.resolve("tls"));
         Path sslConfig = Files.writeString(dir.resolve("jmxremote-ssl.properties"), "javax.net.ssl.keyStore=" + certificate.keyStore()
                 + "\njavax.net.ssl.keyStorePassword=" + certificate.password() + "\n");
@@ -257,7 +257,7 @@ class RemoteJmxTest {
 
     @Test
     void aPasswordFileOthersCanReadStopsTheJvm() throws Exception {
-        installFiles("production", "rw-r--r--");
+        installFiles("rw-r--r--");
         try (Probe probe = start(optionsFor(agentOn(unitOf("production")), freePort()))) {
             assertTrue(probe.process().waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS), "the JVM exits");
             assertEquals(1, probe.process().exitValue(), probe.output());

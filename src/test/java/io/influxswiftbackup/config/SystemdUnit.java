@@ -117,14 +117,23 @@ final class SystemdUnit {
         return command;
     }
 
-    /** The JVM options of ExecStart: its words between the java binary and {@code -jar}. */
+    /**
+     * The JVM options of ExecStart: it runs the launcher, which gives java the JAVA_OPTS of
+     * packaging/etc/default/influx-swift-backup, then the unit's $JMX_AGENT.
+     */
     List<String> jvmOptions() {
         List<String> command = execStart();
-        int jar = command.indexOf("-jar");
-        if (!command.get(0).endsWith("/java") || jar < 0) {
-            throw new IllegalStateException("not java ... -jar: " + command);
+        if (!command.get(0).equals(Launcher.INSTALLED)) {
+            throw new IllegalStateException("not the launcher: " + command);
         }
-        return command.subList(1, jar);
+        try {
+            return Launcher.jvmOptions(Map.of("JMX_AGENT", environment().getOrDefault("JMX_AGENT", "")), command.subList(1, command.size()));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Words split at whitespace, a double-quoted stretch kept whole (its quotes removed). */

@@ -126,4 +126,35 @@ class DayManifestTest {
         assertEquals("SHA-256 of the bytes received is 5b, the manifest says sha-aa", DayManifest.downloadMismatch(entry, 5L, "5b"));
         assertEquals("received 6 bytes, the manifest says 5", DayManifest.downloadMismatch(entry, 6L, "sha-aa"));
     }
+
+    @Test
+    void aLinkedShardKeepsItsContentAndWhetherTheDayAddedIt() {
+        Entry added = new Entry("2016-06-11/shards/sensu_db.autogen.00001.00", 5, "aa", "sha-aa", DayManifest.SHARD, null,
+                "store/sha256/aa", true);
+        Entry reused = new Entry("2016-06-11/shards/sensu_db.autogen.00002.00", 7, "bb", "sha-bb", DayManifest.SHARD, null,
+                "store/sha256/bb", false);
+        Entry meta = shard("meta.00", "cc");
+        DayManifest manifest = DayManifest.of(DAY, NOW, "backup", "r", List.of(added, reused, meta));
+
+        DayManifest read = DayManifest.parse(DAY, manifest.toJson());
+        assertEquals(manifest.objects(), read.objects(), "what a read-back compares");
+        assertEquals(17, read.logicalBytes());
+        assertEquals(10, read.addedBytes(), "the linked content an earlier day stored is not the day's");
+        assertEquals(Set.of("store/sha256/aa", "store/sha256/bb"), read.contents());
+    }
+
+    @Test
+    void aLinkIsComparedByWhatItsTargetIsPinnedToAndWhereItPoints() {
+        Entry entry = new Entry("2016-06-11/shards/sensu_db.autogen.00001.00", 5, "aa", "sha-aa", DayManifest.SHARD, null,
+                "store/sha256/aa", true);
+        Map<String, Object> link = Map.of("name", entry.name(), "bytes", 0, "hash", "d41d8cd98f00b204e9800998ecf8427e",
+                "symlink_path", "/v1/AUTH_test/store/sha256/aa", "symlink_bytes", 5, "symlink_etag", "aa");
+        assertNull(DayManifest.listingMismatch(link, entry), "a link lists 0 bytes: its target's size counts");
+        Map<String, Object> elsewhere = new java.util.HashMap<>(link);
+        elsewhere.put("symlink_path", "/v1/AUTH_test/store/sha256/bb");
+        assertEquals("a link to store/sha256/bb, the manifest says store/sha256/aa", DayManifest.listingMismatch(elsewhere, entry));
+        Map<String, Object> otherPin = new java.util.HashMap<>(link);
+        otherPin.put("symlink_etag", "ab");
+        assertEquals("MD5 ab, the manifest says aa", DayManifest.listingMismatch(otherPin, entry));
+    }
 }

@@ -439,4 +439,31 @@ class DayStoreTest {
             throw new AssertionError(e);
         }
     }
+
+    @Test
+    void aLinkWhoseTargetIsGoneOrHoldsOtherBytesIsNamedBeforeAnythingIsDownloaded() {
+        swift.put("store", "sha256/aa", "content a".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        String md5 = FakeSwift.md5("content a".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Map<String, Object> good = link("sensu_db.autogen.00001.00", "sha256/aa", 9, md5);
+        Map<String, Object> gone = link("sensu_db.autogen.00002.00", "sha256/bb", 9, md5);
+        Map<String, Object> changed = link("sensu_db.autogen.00003.00", "sha256/aa", 9, "0123");
+        Map<String, Object> plain = Map.of("name", D + "/shards/meta.00", "bytes", 5L, "hash", "ab");
+        DayCheck check = store(1).check(DAY, DayManifest.SHARD, false, "restore");
+
+        assertEquals(List.of(), check.problems(List.of(good, plain)));
+        assertEquals(List.of(D + "/shards/sensu_db.autogen.00002.00 links to store/sha256/bb, which is not in Swift",
+                D + "/shards/sensu_db.autogen.00003.00 links to store/sha256/aa, which Swift holds with other bytes (9 bytes, ETag "
+                        + md5 + "; the link is pinned to 9 bytes, ETag 0123)"), check.problems(List.of(good, gone, changed)));
+        SwiftException refused = assertThrows(SwiftException.class, () -> check.requireListingMatches(List.of(good, gone)));
+        assertTrue(refused.getMessage().startsWith("day 2016-06-11 has broken links: " + D + "/shards/sensu_db.autogen.00002.00"),
+                refused.getMessage());
+        int listings = swift.calls(FakeSwift.Op.LIST, "store").size();
+        check.problems(List.of(good, gone, changed));
+        assertEquals(listings + 1, swift.calls(FakeSwift.Op.LIST, "store").size(), "one listing of the store for all links");
+    }
+
+    private static Map<String, Object> link(String file, String target, long bytes, String etag) {
+        return Map.of("name", D + "/shards/" + file, "bytes", 0L, "hash", "d41d8cd98f00b204e9800998ecf8427e",
+                "symlink_path", "/v1/AUTH_test/store/" + target, "symlink_bytes", bytes, "symlink_etag", etag);
+    }
 }

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two backups started at once, as two processes on the same work.dir: the first is held inside
- * influxd (a script that waits at a FIFO) while the second starts; the second says it skipped and
+ * influxd (a script that waits at a gate) while the second starts; the second says it skipped and
  * exits 0 without running influxd or touching Swift; the first then completes.
  */
 @ExtendWith(LocalServers.class)
@@ -44,10 +44,10 @@ class OneRunAtATimeIT {
         Path influxd = dir.resolve("influxd");
         Files.writeString(influxd, "#!/bin/sh\n"
                 + "echo \"$$\" >> '" + calls + "'\n"
-                + "[ -p '" + gate + "' ] && read go < '" + gate + "'\n"
+                + Gate.holdLine(gate)
                 + "mkdir -p \"$6\" && echo meta > \"$6/meta.00\" && echo one > \"$6/sensu_db.autogen.00001.00\"\n");
         Files.setPosixFilePermissions(influxd, PosixFilePermissions.fromString("rwx------"));
-        FifoGate.make(gate);
+        Gate.make(gate);
         Path config = TestConfig.write(dir, env, Map.of("influx.influxd", influxd.toString()));
         Map<String, String> environment = Map.of("SWIFT_KEY", env.get("swift.key"));
         Path lock = JobLock.file(dir.resolve("work"), "backup");
@@ -69,7 +69,7 @@ class OneRunAtATimeIT {
         assertEquals(List.of(), new SwiftCli(env).listIfPresent(DAY, DAY + "/"), "nothing in Swift while the first is held");
         assertTrue(first.process().isAlive());
 
-        FifoGate.open(gate);
+        Gate.open(gate);
         JarRun done = first.finish();
         assertEquals(0, done.exitCode(), done.toString());
         assertEquals(List.of(DAY + "/manifest.json", DAY + "/shards/meta.00", DAY + "/shards/sensu_db.autogen.00001.00"),

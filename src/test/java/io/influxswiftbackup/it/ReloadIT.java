@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Route files that ops edit, in a running daemon (routes.reload=true) against the real Swift: a saved
  * edit takes effect, a broken one is rejected while the routes run on as they were, and a save
  * during a running job waits until the job has ended. influxd is a script writing three small files;
- * it can be held at a gate (a FIFO) to keep a job running.
+ * it can be held at a gate (a file) to keep a job running.
  */
 @ExtendWith(LocalServers.class)
 class ReloadIT {
@@ -68,7 +68,7 @@ class ReloadIT {
         gate = dir.resolve("gate");
         Path influxd = dir.resolve("influxd");
         Files.writeString(influxd, "#!/bin/sh\n"
-                + "[ -p '" + gate + "' ] && read go < '" + gate + "'\n"
+                + Gate.holdLine(gate)
                 + "mkdir -p \"$6\" && echo meta > \"$6/meta.00\" && echo one > \"$6/sensu_db.autogen.00001.00\""
                 + " && echo two > \"$6/sensu_db.autogen.00002.00\"\n");
         Files.setPosixFilePermissions(influxd, PosixFilePermissions.fromString("rwx------"));
@@ -144,7 +144,7 @@ class ReloadIT {
 
     @Test
     void aSaveDuringARunningJobWaitsUntilTheJobEnds() throws Exception {
-        FifoGate.make(gate);
+        Gate.make(gate);
         CompletableFuture<Exchange> running = CompletableFuture.supplyAsync(() -> daemon.run("direct:backup",
                 Map.of(BackupJob.DATE_HEADER, "2016-10-05")));
         await("the backup runs (held at the gate)", () -> daemon.monitor().running().contains("backup"));
@@ -154,7 +154,7 @@ class ReloadIT {
         assertEquals(0, reloader().reloadedCount(), "nothing reloaded while the job runs");
         assertFalse(running.isDone());
 
-        FifoGate.open(gate);
+        Gate.open(gate);
         Exchange first = running.get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
         assertFalse(first.isFailed(), () -> String.valueOf(first.getException()));
         assertNull(first.getProperty("editedBy"), "the running job ended on the routes it started with");

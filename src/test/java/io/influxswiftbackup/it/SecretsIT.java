@@ -63,9 +63,9 @@ class SecretsIT {
     @Test
     void noSecretInPsOrTheLogDuringABackup() throws Exception {
         Path gate = dir.resolve("gate");
-        FifoGate.make(gate);
+        Gate.make(gate);
         Path influxd = dir.resolve("influxd-at-the-gate");
-        Files.writeString(influxd, "#!/bin/sh\nread go < '" + gate + "'\nexec /usr/bin/influxd \"$@\"\n");
+        Files.writeString(influxd, "#!/bin/sh\n" + Gate.holdLine(gate) + "exec /usr/bin/influxd \"$@\"\n");
         Files.setPosixFilePermissions(influxd, PosixFilePermissions.fromString("rwx------"));
         Path key = Files.writeString(dir.resolve("swift-key"), env.get("swift.key") + "\n");
         Path config = config(Map.of("influx.influxd", influxd.toString()));
@@ -82,7 +82,7 @@ class SecretsIT {
         String environ = Files.readString(Path.of("/proc", String.valueOf(pid), "environ")).replace('\0', '\n');
         assertTrue(environ.lines().anyMatch(l -> l.equals("SWIFT_KEY_FILE=" + key)), environ);
         assertFalse(environ.lines().anyMatch(l -> l.startsWith("SWIFT_KEY=")), "the environment names the key's file, not the key");
-        FifoGate.open(gate);
+        Gate.open(gate);
         Awaitility.await("the backup ends").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(50)).until(() -> {
             seen.addAll(processTree(pid));
             return !backup.process().isAlive();

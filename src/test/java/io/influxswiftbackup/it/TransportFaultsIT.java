@@ -235,9 +235,13 @@ class TransportFaultsIT {
         assertFalse(swift.run(dir, "list").contains("2016-10-04"), "not even the day's container");
     }
 
+    /**
+     * Every file goes up as a plain object (backup.dedup = false): content stored once would be sent
+     * only the first time, and these faults are those of each upload, the same code for both.
+     */
     private Settings settings(Map<String, String> overrides) throws Exception {
         Map<String, String> values = new HashMap<>(Map.of("influx.database", DB,
-                "swift.storage-url", proxy.baseUrl() + "/v1/AUTH_test"));
+                "swift.storage-url", proxy.baseUrl() + "/v1/AUTH_test", "backup.dedup", "false"));
         values.putAll(overrides);
         return TestConfig.settings(TestConfig.write(dir, env, values), env.get("swift.key"));
     }

@@ -9,8 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.influxswiftbackup.day.Day;
 import io.influxswiftbackup.day.DayStore;
 import io.influxswiftbackup.day.Retention;
+import io.influxswiftbackup.store.StoreSweep;
 import io.influxswiftbackup.swift.FakeSwift;
 import io.influxswiftbackup.swift.FakeSwift.Call;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +31,8 @@ class PruneJobTest {
 
     final FakeSwift swift = new FakeSwift(NOW);
     final DayStore days = new DayStore(swift, swift.clock(), 3, 1000, 60);
-    final PruneJob run = new PruneJob(new Retention(3), "UTC", swift.clock(), swift, days);
+    final StoreSweep store = new StoreSweep(swift, days, "content", Duration.ofHours(48), swift.clock());
+    final PruneJob run = new PruneJob(new Retention(3), "UTC", swift.clock(), swift, days, store);
     final Exchange exchange = new DefaultExchange(new DefaultCamelContext());
 
     private void shard(String day, String file, int bytes) {
@@ -135,6 +138,39 @@ class PruneJobTest {
     }
 
     @Test
+    void anOldDaysLinksGoWithItAndItsContentStaysInTheStoreThroughTheGrace() {
+        swift.put("content", "sha256/old", new byte[40]);
+        swift.put("content", "sha256/kept", new byte[30]);
+        link("2015-01-03", "sensu_db.autogen.00001.00", "sha256/old");
+        link("2015-01-10", "sensu_db.autogen.00001.00", "sha256/kept");
+        shard("2015-01-10", "meta.00", 5);
+
+        PruneJob.Plan plan = plan();
+        String text = run.describe(exchange);
+        assertTrue(text.contains("\nstore content: 2 contents (70 bytes), 1 referenced by a day; 1 unreferenced within the grace,"
+                + " kept: [sha256/old (since 2015-01-11T00:45:00Z)]\n"), text);
+        for (PrunedDay day : plan.days()) {
+            run.beginDay(exchange, day).forEach(entry -> run.delete(exchange, entry));
+            run.deleteContainers(exchange, day);
+        }
+        run.sweepStore(exchange);
+
+        assertTrue(!swift.hasContainer("2015-01-03"), "the day's links went with it");
+        assertTrue(swift.exists("content", "sha256/old") && swift.exists("content", "sha256/kept"), "within the grace");
+        assertTrue(swift.text("content", "unreferenced.json").contains("sha256/old"));
+        swift.advance(Duration.ofHours(49));
+        plan();
+        run.sweepStore(exchange);
+        assertEquals(List.of("sha256/kept", "unreferenced.json"), swift.names("content"));
+        assertTrue(run.finish(exchange).contains("; from the store 1 unreferenced contents, 40 bytes"), run.finish(exchange));
+    }
+
+    private void link(String day, String file, String content) {
+        swift.put(day, day + "/shards/" + file, new byte[0], Map.of("symlink_path", "/v1/AUTH_test/content/" + content,
+                "symlink_bytes", 1, "symlink_etag", "e"));
+    }
+
+    @Test
     void anOldNewestCompleteDayIsSaidToStay() {
         shard("2015-01-02", "meta.00", 5);
         swift.createContainer("2015-01-10");
@@ -167,7 +203,7 @@ class PruneJobTest {
 
     @Test
     void retentionOffSaysSoAndTheDryRunFlagIsTaken() {
-        PruneJob off = new PruneJob(null, "UTC", swift.clock(), swift, days);
+        PruneJob off = new PruneJob(null, "UTC", swift.clock(), swift, days, store);
         exchange.getMessage().setHeader(PruneJob.DRY_RUN_HEADER, true);
         off.start(exchange);
         assertEquals(true, exchange.getProperty(PruneJob.RETENTION_OFF));

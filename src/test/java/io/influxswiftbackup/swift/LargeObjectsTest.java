@@ -46,15 +46,15 @@ class LargeObjectsTest {
     void aFileAboveTheSegmentSizeOrTheClustersLimitIsCut() {
         assertEquals(0, largeObjects.segmentSizeFor(MIB, Limits.DEFAULTS), "up to the segment size: one object");
         assertEquals(MIB, largeObjects.segmentSizeFor(MIB + 1, Limits.DEFAULTS));
-        Limits small = new Limits(1000, true, 1000, "test");
+        Limits small = new Limits(1000, true, 1000, false, "test");
         assertEquals(1000, largeObjects.segmentSizeFor(1001, small), "the cluster's largest object wins");
-        Limits fewSegments = new Limits(10 * MIB, true, 4, "test");
+        Limits fewSegments = new Limits(10 * MIB, true, 4, false, "test");
         assertEquals(2 * MIB + 1, largeObjects.segmentSizeFor(8 * MIB + 1, fewSegments),
                 "larger segments when the manifest may not list that many");
         assertTrue(assertThrows(SwiftException.class, () -> largeObjects.segmentSizeFor(41 * MIB, fewSegments)).getMessage()
                 .contains("does not fit in 4 segments of at most 10485760 bytes"));
         assertTrue(assertThrows(SwiftException.class,
-                () -> largeObjects.segmentSizeFor(2 * MIB, new Limits(5 * MIB, false, 1000, "test"))).getMessage()
+                () -> largeObjects.segmentSizeFor(2 * MIB, new Limits(5 * MIB, false, 1000, false, "test"))).getMessage()
                 .contains("this Swift offers no static large objects"));
         assertThrows(ConfigException.class, () -> new LargeObjects(0));
     }
@@ -104,18 +104,21 @@ class LargeObjectsTest {
         assertEquals(List.of(), largeObjects.segments("2016-06-11", "n", write(new byte[0]), Limits.DEFAULTS));
         assertEquals(List.of(), largeObjects.segments("2016-06-11", "n", write(randomBytes((int) MIB)), Limits.DEFAULTS));
         assertEquals(2, largeObjects.segments("2016-06-11", "n", write(randomBytes(1001)),
-                new Limits(1000, true, 1000, "test")).size());
+                new Limits(1000, true, 1000, false, "test")).size());
     }
 
     @Test
     void theClustersLimitsComeFromItsInfoOrSwiftsDefaults() {
         Limits limits = LargeObjects.limitsFrom(info(200,
                 "{\"swift\":{\"max_file_size\":5000,\"version\":\"2.30\"},\"slo\":{\"max_manifest_segments\":10}}"));
-        assertEquals(new Limits(5000, true, 10, "Swift's /info"), limits);
-        assertEquals(new Limits(5000, false, 1000, "Swift's /info"), LargeObjects.limitsFrom(info(200,
+        assertEquals(new Limits(5000, true, 10, false, "Swift's /info"), limits);
+        assertEquals(new Limits(5000, false, 1000, false, "Swift's /info"), LargeObjects.limitsFrom(info(200,
                 "{\"swift\":{\"max_file_size\":5000}}")), "without an slo section: no static large objects");
-        assertEquals(new Limits(Limits.DEFAULTS.maxObjectSize(), true, 1000, "Swift's /info"),
+        assertEquals(new Limits(Limits.DEFAULTS.maxObjectSize(), true, 1000, false, "Swift's /info"),
                 LargeObjects.limitsFrom(info(200, "{\"swift\":{},\"slo\":{}}")));
+        assertEquals(new Limits(5000, true, 10, true, "Swift's /info"), LargeObjects.limitsFrom(info(200,
+                "{\"swift\":{\"max_file_size\":5000},\"slo\":{\"max_manifest_segments\":10},"
+                        + "\"symlink\":{\"symloop_max\":2,\"static_links\":true}}")), "static symlinks only when /info says so");
         assertEquals(Limits.DEFAULTS, LargeObjects.limitsFrom(info(404, "")));
         assertEquals(Limits.DEFAULTS, LargeObjects.limitsFrom(info(200, "<html>not json")));
     }

@@ -16,6 +16,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.influxswiftbackup.failure.ConflictFailure;
 import io.influxswiftbackup.failure.TransientFailure;
+import io.influxswiftbackup.store.ContentStore;
 import io.influxswiftbackup.swift.SwiftClient.Downloaded;
 import io.influxswiftbackup.swift.SwiftClient.StoredObject;
 import java.io.IOException;
@@ -97,6 +98,7 @@ class SwiftClientTest {
         volatile boolean alwaysUnauthorized;
         volatile String putEtag;
         volatile boolean corruptDownloads;
+        volatile boolean staticLinks;
 
         MiniSwift() throws IOException {
             http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -165,7 +167,8 @@ class SwiftClientTest {
                 return;
             }
             if (path.equals("/info")) {
-                answer(exchange, 200, "{\"swift\":{\"max_file_size\":5368709122},\"slo\":{\"max_manifest_segments\":1000}}"
+                answer(exchange, 200, ("{\"swift\":{\"max_file_size\":5368709122},\"slo\":{\"max_manifest_segments\":1000}"
+                        + (staticLinks ? ",\"symlink\":{\"symloop_max\":2,\"static_links\":true}}" : "}"))
                         .getBytes(StandardCharsets.UTF_8));
                 return;
             }
@@ -419,7 +422,7 @@ class SwiftClientTest {
         assertEquals(md5(bytes), same.md5());
         assertEquals(sha256(bytes), same.sha256());
         StoredObject listed = swift.upload("2016-06-11", "2016-06-11/shards/meta.00", file,
-                SwiftClient.byName(swift.list("2016-06-11", null)));
+                Listed.byName(swift.list("2016-06-11", null)));
         assertTrue(listed.reused());
         assertEquals(List.of(), server.requests("PUT"));
 
@@ -621,5 +624,14 @@ class SwiftClientTest {
         swift.delete("2016-06-11", "2016-06-11/manifest.json");
         assertEquals(204, swift.deleteContainer("2016-06-11"));
         assertEquals(404, swift.deleteContainer("2016-06-11"));
+    }
+
+    @Test
+    void shardsAreStoredOnceOnlyWhenWantedAndTheClusterOffersStaticSymlinks() throws Exception {
+        assertFalse(new ContentStore(swift, "store", true).inUse(), "an /info without symlink: plain objects");
+        server.staticLinks = true;
+        SwiftClient again = new SwiftClient(swift.auth(), http, new LargeObjects(1 << 20), 2, 2, CLOCK);
+        assertTrue(new ContentStore(again, "store", true).inUse());
+        assertFalse(new ContentStore(again, "store", false).inUse(), "backup.dedup = false");
     }
 }
