@@ -7,6 +7,7 @@ import io.influxswiftbackup.monitor.JobMonitor;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -47,9 +48,13 @@ public final class JobRuntime implements AutoCloseable {
     }
 
     static JobRuntime configure(Settings settings, Clock clock, Mode mode) {
+        return configure(settings, clock, mode, null);
+    }
+
+    /** {@code endpoint}: the one job endpoint this process runs (only the route files it needs are loaded), or null for all. */
+    static JobRuntime configure(Settings settings, Clock clock, Mode mode, String endpoint) {
         ConfigCheck.validate(settings, true);
-        LOG.info("Configuration (environment > config file > default):");
-        settings.describe().forEach(line -> LOG.info("  {}", line));
+        logConfiguration(settings);
         Path routes = RouteFiles.folder(settings);
         Map<String, Object> beans = Services.create(settings, clock);
         JobMonitor monitor = (JobMonitor) beans.get(Services.JOB_MONITOR);
@@ -59,7 +64,8 @@ public final class JobRuntime implements AutoCloseable {
                 main.addOverrideProperty(key, value);
             }
         });
-        main.addOverrideProperty("camel.main.routesIncludePattern", "file:" + routes + "/" + RouteFiles.PATTERN);
+        main.addOverrideProperty("camel.main.routesIncludePattern", endpoint == null ? "file:" + routes + "/" + RouteFiles.PATTERN
+                : String.join(",", RouteFiles.forEndpoint(routes, endpoint).stream().map(file -> "file:" + file).toList()));
         String concurrency = String.valueOf(settings.getInt("swift.concurrency"));
         main.addOverrideProperty("camel.threadpool.config[swiftTransfers].poolSize", concurrency);
         main.addOverrideProperty("camel.threadpool.config[swiftTransfers].maxPoolSize", concurrency);
@@ -69,6 +75,9 @@ public final class JobRuntime implements AutoCloseable {
             // One job from the command line: the schedule's routes are left out, so no Quartz scheduler
             // is made (its start, and its stop that waits for it, cost a command about half a second).
             main.addOverrideProperty("camel.main.routeFilterExcludePattern", "quartz:*");
+            // Camel's start and stop lines say nothing about the job: at DEBUG (--debug) only.
+            main.addOverrideProperty("camel.main.startupSummaryLevel", "Off");
+            LogLevels.quietCamelLifecycle();
         }
         beans.forEach(main::bind);
         RouteReloader reloader = mode == Mode.DAEMON && settings.getBoolean("routes.reload")
@@ -99,6 +108,18 @@ public final class JobRuntime implements AutoCloseable {
         return new JobRuntime(main, routes, monitor, reloader, beans.values());
     }
 
+    /** The keys not at their default, on one line; every key, with its source, at DEBUG (--debug). */
+    private static void logConfiguration(Settings settings) {
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("Configuration (environment > config file > default):");
+            settings.describe().forEach(line -> LOG.debug("  {}", line));
+        } else {
+            List<String> changed = settings.describeChanged();
+            LOG.info("Configuration: {} (the other keys at their default; --debug lists every key)",
+                    changed.isEmpty() ? "every key at its default" : String.join("; ", changed));
+        }
+    }
+
     private static void closeAll(Iterable<Object> beans) {
         for (Object bean : beans) {
             if (bean instanceof AutoCloseable closeable) {
@@ -119,10 +140,11 @@ public final class JobRuntime implements AutoCloseable {
     /**
      * Starts for one command run from the command line: as {@link #startOnce}, but Camel registers
      * its MBeans only with jmx.commands (a command that ends in seconds is not watched in jconsole,
-     * and registering them costs it a second of CPU); the daemon always has them.
+     * and registering them costs it a second of CPU); the daemon always has them. Only the route
+     * files {@code endpoint}'s job uses are loaded.
      */
-    public static JobRuntime startCommand(Settings settings, Clock clock) throws Exception {
-        JobRuntime runtime = configure(settings, clock, Mode.ONCE);
+    public static JobRuntime startCommand(Settings settings, Clock clock, String endpoint) throws Exception {
+        JobRuntime runtime = configure(settings, clock, Mode.ONCE, endpoint);
         if (!settings.getBoolean("jmx.commands")) {
             runtime.main.addOverrideProperty("camel.main.jmxEnabled", "false");
         }

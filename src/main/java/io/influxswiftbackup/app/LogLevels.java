@@ -3,6 +3,7 @@ package io.influxswiftbackup.app;
 import io.influxswiftbackup.config.Settings;
 import java.util.Locale;
 import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.core.config.Configurator;
 
 /** The log levels of application.properties ({@code logging.level.<logger>}), applied to log4j2. */
@@ -37,6 +38,18 @@ public final class LogLevels {
         }
         if (debug) {
             Configurator.setLevel("io.influxswiftbackup", Level.DEBUG);
+        }
+    }
+
+    /**
+     * Camel's lines about itself starting and stopping (not about a job) at WARN, unless this tool's
+     * own logger is at DEBUG (--debug): a command's output is its job's.
+     */
+    public static void quietCamelLifecycle() {
+        if (!LogManager.getLogger("io.influxswiftbackup").isDebugEnabled()) {
+            for (String logger : new String[] {"org.apache.camel.main", "org.apache.camel.impl.engine.AbstractCamelContext"}) {
+                Configurator.setLevel(logger, Level.WARN);
+            }
         }
     }
 }

@@ -6,11 +6,21 @@ import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.MatchResult;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.camel.FailedToCreateRouteException;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
 
 /**
  * Where the YAML routes are (routes.dir; else the routes/ folder of the working directory; else the
@@ -25,7 +35,68 @@ public final class RouteFiles {
     /** The step Camel names in a route it could not create: "at: >>> To[nosuch:thing] <<<" gives "nosuch:thing". */
     private static final Pattern AT = Pattern.compile(">>> \\w+\\[([^\\]]+)\\] <<<");
 
+    private static final Pattern DIRECT = Pattern.compile("direct:[A-Za-z0-9_.\\-]+");
+
     private RouteFiles() {
+    }
+
+    /**
+     * The route files one run of {@code endpoint} needs, for Camel's routesIncludePattern: every file
+     * that holds no route (the error policy), the file whose route starts at {@code endpoint}, then,
+     * in turn, the files whose routes start at a {@code direct:} endpoint a needed file names. A file
+     * that cannot be read as YAML is kept, so that Camel names what is wrong with it.
+     */
+    public static List<Path> forEndpoint(Path folder, String endpoint) {
+        Map<String, Path> starts = new HashMap<>();
+        Map<Path, List<String>> calls = new HashMap<>();
+        Set<Path> needed = new LinkedHashSet<>();
+        for (Path file : yamlFiles(folder)) {
+            String text;
+            try {
+                text = Files.readString(file);
+            } catch (IOException e) {
+                needed.add(file);
+                continue;
+            }
+            List<String> from = routeStarts(text);
+            if (from == null || from.isEmpty()) {
+                needed.add(file);
+            } else {
+                from.forEach(uri -> starts.putIfAbsent(uri, file));
+            }
+            calls.put(file, DIRECT.matcher(text).results().map(MatchResult::group).toList());
+        }
+        Deque<String> endpoints = new ArrayDeque<>(List.of(endpoint));
+        Set<String> seen = new LinkedHashSet<>();
+        needed.forEach(file -> endpoints.addAll(calls.getOrDefault(file, List.of())));
+        while (!endpoints.isEmpty()) {
+            String next = endpoints.pop();
+            Path file = starts.get(next);
+            if (seen.add(next) && file != null && needed.add(file)) {
+                endpoints.addAll(calls.get(file));
+            }
+        }
+        return yamlFiles(folder).stream().filter(needed::contains).toList();
+    }
+
+    /** The endpoints the routes of a YAML routes file start at, or null when it cannot be read as YAML. */
+    private static List<String> routeStarts(String text) {
+        try {
+            List<String> uris = new ArrayList<>();
+            for (Object document : new Load(LoadSettings.builder().build()).loadAllFromString(text)) {
+                if (document instanceof List<?> items) {
+                    for (Object item : items) {
+                        if (item instanceof Map<?, ?> map && map.get("route") instanceof Map<?, ?> route) {
+                            Object from = route.get("from");
+                            uris.add(String.valueOf(from instanceof Map<?, ?> f ? f.get("uri") : from));
+                        }
+                    }
+                }
+            }
+            return uris;
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     public static Path folder(Settings settings) {

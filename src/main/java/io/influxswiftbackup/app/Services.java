@@ -27,11 +27,8 @@ import io.influxswiftbackup.restore.RestoreRun;
 import io.influxswiftbackup.restore.ShardsOnDisk;
 import io.influxswiftbackup.store.ContentStore;
 import io.influxswiftbackup.store.StoreSweep;
-import io.influxswiftbackup.swift.LargeObjects;
 import io.influxswiftbackup.swift.SwiftAuth;
 import io.influxswiftbackup.swift.SwiftClient;
-import io.influxswiftbackup.swift.SwiftHttp;
-import io.influxswiftbackup.swift.TrustedTls;
 import io.influxswiftbackup.verify.VerifyJob;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -55,14 +52,9 @@ public final class Services {
 
     public static Map<String, Object> create(Settings settings, Clock clock) {
         Map<String, Object> beans = new LinkedHashMap<>();
-        int concurrency = positive(settings, "swift.concurrency");
-        SwiftHttp http = new SwiftHttp(TrustedTls.sslContext(optionalFile(settings, "swift.ca-file")),
-                Duration.ofMillis(positive(settings, "swift.connect-timeout-ms")), Duration.ofMillis(positive(settings, "swift.timeout-ms")),
-                // one pooled connection for each transfer at once: objects, and each one's segments (plus a listing)
-                Math.max(20, concurrency * (concurrency + 1) + 1));
-        SwiftAuth auth = SwiftLogin.create(settings, http, Clock.systemUTC());
-        SwiftClient swift = new SwiftClient(auth, http, new LargeObjects(settings.getLong("swift.segment-size")),
-                positive(settings, "swift.listing-page-size"), concurrency, Clock.systemUTC());
+        SwiftConnection connection = SwiftConnection.open(settings);
+        SwiftAuth auth = connection.auth();
+        SwiftClient swift = connection.client();
         DayStore days = new DayStore(swift, clock, positive(settings, "manifest.lock-tries"),
                 nonNegative(settings, "manifest.lock-retry-ms"), positive(settings, "manifest.lock-expiry-seconds"));
         beans.put("swift", swift);
@@ -131,7 +123,7 @@ public final class Services {
         return value;
     }
 
-    private static int positive(Settings settings, String key) {
+    static int positive(Settings settings, String key) {
         int value = settings.getInt(key);
         if (value <= 0) {
             throw new ConfigException(key + " must be above 0, not " + value);
@@ -175,7 +167,7 @@ public final class Services {
         return zone;
     }
 
-    private static Path optionalFile(Settings settings, String key) {
+    static Path optionalFile(Settings settings, String key) {
         String value = settings.getOptional(key);
         if (value == null) {
             return null;

@@ -126,7 +126,8 @@ public class BackupJob {
         DayWrite write = days.begin(day, "backup");
         days.mark(write);
         run.prepared(Listed.byName(listing), write, store.inUse() ? store.listing() : null);
-        LOG.info("Uploading {} files ({} bytes) to container {}", run.files().size(), run.totalBytes(), day.container());
+        LOG.info("Uploading {} ({} bytes) to container {}", run.files().size() == 1 ? "1 file" : run.files().size() + " files",
+                run.totalBytes(), day.container());
     }
 
     /**

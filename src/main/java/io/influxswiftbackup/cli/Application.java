@@ -21,9 +21,9 @@ import picocli.CommandLine.ScopeType;
         subcommands = {RunCommand.class, BackupCommand.class, RestoreCommand.class, DumpCommand.class, PruneCommand.class,
             ListCommand.class, DownloadDumpsCommand.class, FetchShardsCommand.class, StatusCommand.class, CheckCommand.class, VerifyCommand.class},
         footer = {"", "Exit status: 0 done, 1 the job failed (one line on stderr says why), 2 bad usage or configuration.",
-            "download-dumps and fetch-shards: 1 also when some objects were refused or failed (each named); the others are downloaded.",
-            "status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN. check: 0 every check passed, 2 one did not.",
-            "verify: 0 clean, 1 problems found (each named), 2 could not run."})
+            "With download-dumps and fetch-shards, 1 also when some objects were refused or failed (each named); the others are downloaded.",
+            "With status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN. With check: 0 every check passed, 2 one did not.",
+            "With verify: 0 clean, 1 problems found (each named), 2 could not run."})
 public class Application {
 
     @Option(names = "--config", scope = ScopeType.INHERIT, paramLabel = "FILE",
@@ -50,6 +50,7 @@ public class Application {
         application.out = out;
         CommandLine commandLine = new CommandLine(application);
         commandLine.setOut(out).setErr(err);
+        HelpText.install(commandLine);
         commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
             err.println("error: " + Failures.describe(e));
             if (application.debug) {
@@ -82,9 +83,9 @@ public class Application {
         quiet = true;
     }
 
-    /** The runtime of one command (Camel's MBeans only with jmx.commands). */
-    JobRuntime startCommand() throws Exception {
-        return JobRuntime.startCommand(settings(true), clock);
+    /** The runtime of one command running the job at {@code endpoint} (Camel's MBeans only with jmx.commands). */
+    JobRuntime startCommand(String endpoint) throws Exception {
+        return JobRuntime.startCommand(settings(true), clock, endpoint);
     }
 
 }

@@ -15,6 +15,8 @@ import picocli.CommandLine.ParentCommand;
         description = "Back up the production InfluxDB to Swift now (the 23:55 job), then exit.")
 class BackupCommand implements Callable<Integer> {
 
+    private static final String JOB = "direct:backup";
+
     @ParentCommand
     Application app;
 
@@ -32,8 +34,8 @@ class BackupCommand implements Callable<Integer> {
             headers.put(BackupJob.DATE_HEADER, Day.parse(date).container());
         }
         headers.put(BackupJob.FORCE_HEADER, force);
-        try (JobRuntime runtime = app.startCommand()) {
-            Exchange result = runtime.run("direct:backup", headers);
+        try (JobRuntime runtime = app.startCommand(JOB)) {
+            Exchange result = runtime.run(JOB, headers);
             if (result.isFailed()) {
                 throw result.getException();
             }

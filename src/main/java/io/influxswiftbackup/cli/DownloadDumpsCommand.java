@@ -12,10 +12,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "download-dumps", mixinStandardHelpOptions = true,
-        description = {"Download the dump files of a day, a range or a pattern of days, flat into DIR",
-            "(the runbook's 'for i in $(swift list | grep 2016-06); do swift download $i -p $i/influxdb; ...' loop).",
+        description = {"Download the dump files of a day, a range or a pattern of days, flat into DIR.",
+            "The runbook's 'for i in $(swift list | grep 2016-06); do swift download $i -p $i/influxdb; ...' loop.",
             "Each file is verified (size, MD5); a file already there and identical is skipped."})
 class DownloadDumpsCommand implements Callable<Integer> {
+
+    private static final String JOB = "direct:download-dumps";
 
     @ParentCommand
     Application app;
@@ -50,8 +52,8 @@ class DownloadDumpsCommand implements Callable<Integer> {
         }
         headers.put(Downloads.DIR, dir);
         headers.put(Downloads.FORCE, force);
-        try (JobRuntime runtime = app.startCommand()) {
-            Exchange result = runtime.run("direct:download-dumps", headers);
+        try (JobRuntime runtime = app.startCommand(JOB)) {
+            Exchange result = runtime.run(JOB, headers);
             if (result.isFailed()) {
                 throw result.getException();
             }

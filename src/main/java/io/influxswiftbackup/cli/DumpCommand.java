@@ -18,6 +18,8 @@ import picocli.CommandLine.ParentCommand;
             "One file per day and measurement: D/influxdb/<measurement>_D-00:00:00_<D+1>-00:00:00.json"})
 class DumpCommand implements Callable<Integer> {
 
+    private static final String JOB = "direct:dump";
+
     @ParentCommand
     Application app;
 
@@ -46,7 +48,7 @@ class DumpCommand implements Callable<Integer> {
         if (first != null && last.isBefore(first)) {
             throw new IllegalArgumentException("--from " + from + " is after --to " + to);
         }
-        try (JobRuntime runtime = app.startCommand()) {
+        try (JobRuntime runtime = app.startCommand(JOB)) {
             if (first == null) {
                 runOne(runtime, null);
             } else {
@@ -68,7 +70,7 @@ class DumpCommand implements Callable<Integer> {
             headers.put(DumpJob.MEASUREMENT_HEADER, measurement);
         }
         headers.put(DumpJob.FORCE_HEADER, force);
-        Exchange result = runtime.run("direct:dump", headers);
+        Exchange result = runtime.run(JOB, headers);
         if (result.isFailed()) {
             throw result.getException();
         }

@@ -11,10 +11,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "fetch-shards", mixinStandardHelpOptions = true,
-        description = {"Download one day's shards into DIR/D/shards/ (the runbook's 'swift download D -p D/shards/'),",
-            "each verified (size, MD5; against the day's manifest: size, MD5, SHA-256), then print the restore",
-            "sequence that is safe on the installed InfluxDB. A day still marked in progress is refused unless --force."})
+        description = {"Download one day's shards into DIR/D/shards/, then print a safe restore sequence.",
+            "The runbook's 'swift download D -p D/shards/', each shard verified (size, MD5; against the day's manifest:"
+            + " size, MD5, SHA-256), then the restore sequence that is safe on the installed InfluxDB. A day still"
+            + " marked in progress is refused unless --force."})
 class FetchShardsCommand implements Callable<Integer> {
+
+    private static final String JOB = "direct:fetch-shards";
 
     @ParentCommand
     Application app;
@@ -31,8 +34,8 @@ class FetchShardsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         String day = Day.parse(date).container();
-        try (JobRuntime runtime = app.startCommand()) {
-            Exchange result = runtime.run("direct:fetch-shards",
+        try (JobRuntime runtime = app.startCommand(JOB)) {
+            Exchange result = runtime.run(JOB,
                     Map.of(Downloads.DAY, day, Downloads.DIR, dir, Downloads.FORCE, force));
             if (result.isFailed()) {
                 throw result.getException();

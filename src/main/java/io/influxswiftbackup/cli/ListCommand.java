@@ -1,10 +1,12 @@
 package io.influxswiftbackup.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.influxswiftbackup.app.JobRuntime;
+import io.influxswiftbackup.app.SwiftConnection;
 import io.influxswiftbackup.day.Day;
 import io.influxswiftbackup.day.DaySelection;
 import io.influxswiftbackup.day.DayState;
+import io.influxswiftbackup.day.DayStore;
+import io.influxswiftbackup.swift.Listed;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,9 +17,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "list", mixinStandardHelpOptions = true,
-        description = {"List the days that have a container in Swift (all, --from/--to, or --match REGEX), each",
-            "complete, incomplete (naming its marks) or without manifest (made by the runbook's scripts), with",
-            "its object count and bytes; or with --date that day's state, then its objects and their sizes."})
+        description = {"List the days that have a container in Swift, each complete, incomplete or without manifest.",
+            "All days, --from/--to, or --match REGEX: each day's state (an incomplete day names its marks; a day without"
+                + " manifest was made by the runbook's scripts), its objects, their bytes, and the bytes it added to Swift"
+                + " (shards stored once count where first stored); --date D: D's state, then its objects and their sizes."})
 class ListCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -46,23 +49,25 @@ class ListCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--date lists one day's objects; it does not go with --from, --to or --match");
         }
         app.quiet();
-        try (JobRuntime runtime = app.startCommand()) {
+        try (SwiftConnection swift = SwiftConnection.open(app.settings(true))) {
             ObjectMapper mapper = new ObjectMapper();
+            DayStore days = DayStore.reader(swift.client());
             if (day != null) {
-                DayState state = SwiftDays.state(runtime, day);
-                List<Map<String, Object>> entries = SwiftDays.listing(runtime, day.container());
+                DayState state = days.state(day);
+                List<Map<String, Object>> entries = swift.client().list(day.container(), null);
                 if (json) {
                     Map<String, Object> answer = new LinkedHashMap<>(state.toJson());
                     answer.put("listing", entries);
                     app.out().println(mapper.writeValueAsString(answer));
                 } else {
                     app.out().println(state.line());
-                    entries.forEach(e -> app.out().printf("%12d  %s%n", ((Number) e.get("bytes")).longValue(), e.get("name")));
+                    entries.forEach(e -> app.out().printf("%12d  %s%s%n", Listed.bytes(e), e.get("name"),
+                            Listed.isLink(e) ? "  -> " + Listed.linkTarget(e) : ""));
                 }
             } else {
                 List<DayState> states = new ArrayList<>();
-                for (String name : SwiftDays.days(runtime, selection)) {
-                    states.add(SwiftDays.state(runtime, Day.ofContainer(name)));
+                for (String name : SwiftDays.days(swift.client(), selection)) {
+                    states.add(days.state(Day.ofContainer(name)));
                 }
                 if (json) {
                     app.out().println(mapper.writeValueAsString(states.stream().map(DayState::toJson).toList()));

@@ -10,10 +10,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "prune", mixinStandardHelpOptions = true,
-        description = {"Delete the days older than retention.days from Swift (the 00:45 job): each day's objects, the",
-            "segments of its large objects, then its emptied containers. The newest complete day always stays.",
+        description = {"Delete the days older than retention.days from Swift (the 00:45 job).",
+            "Each old day's objects go, the segments of its large objects, then its emptied containers. The newest"
+            + " complete day always stays.",
             "With retention.days empty (off), says so and deletes nothing (exit 0)."})
 class PruneCommand implements Callable<Integer> {
+
+    private static final String JOB = "direct:prune";
 
     @ParentCommand
     Application app;
@@ -26,8 +29,8 @@ class PruneCommand implements Callable<Integer> {
         if (dryRun) {
             app.quiet();
         }
-        try (JobRuntime runtime = app.startCommand()) {
-            Exchange result = runtime.run("direct:prune", Map.of(PruneJob.DRY_RUN_HEADER, dryRun));
+        try (JobRuntime runtime = app.startCommand(JOB)) {
+            Exchange result = runtime.run(JOB, Map.of(PruneJob.DRY_RUN_HEADER, dryRun));
             if (result.isFailed()) {
                 throw result.getException();
             }

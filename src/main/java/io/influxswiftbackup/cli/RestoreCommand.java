@@ -17,6 +17,8 @@ import picocli.CommandLine.ParentCommand;
             "Into production (after a disaster) only when its database is missing or empty, unless --newdb or --force."})
 class RestoreCommand implements Callable<Integer> {
 
+    private static final String JOB = "direct:restore";
+
     @ParentCommand
     Application app;
 
@@ -30,8 +32,8 @@ class RestoreCommand implements Callable<Integer> {
     @Option(names = "--newdb", paramLabel = "NAME", description = "Production only: restore beside the live database, under this name.")
     String newDb;
 
-    @Option(names = "--force", description = {"Restore a day still marked in progress, or one that does not match its manifest;",
-            "into production: replace a database that holds data."})
+    @Option(names = "--force", description = "Restore a day still marked in progress, or one that does not match its manifest;"
+            + " into production: replace a database that holds data.")
     boolean force;
 
     @Option(names = "--dry-run", description = "Print every step the restore would take, and change nothing.")
@@ -55,8 +57,8 @@ class RestoreCommand implements Callable<Integer> {
         if (dryRun) {
             app.quiet();
         }
-        try (JobRuntime runtime = app.startCommand()) {
-            Exchange result = runtime.run("direct:restore", headers);
+        try (JobRuntime runtime = app.startCommand(JOB)) {
+            Exchange result = runtime.run(JOB, headers);
             if (result.isFailed()) {
                 throw result.getException();
             }

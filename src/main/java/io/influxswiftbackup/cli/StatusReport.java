@@ -3,8 +3,10 @@ package io.influxswiftbackup.cli;
 import io.influxswiftbackup.catchup.MissedBackups;
 import io.influxswiftbackup.config.Settings;
 import io.influxswiftbackup.day.Day;
+import io.influxswiftbackup.day.DayState;
 import io.influxswiftbackup.monitor.JobCheck;
 import io.influxswiftbackup.monitor.JobState;
+import io.influxswiftbackup.monitor.Rates;
 import io.influxswiftbackup.monitor.Schedule;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -22,8 +24,14 @@ import java.util.List;
  */
 public final class StatusReport {
 
-    /** The days that have a container in Swift, or why they could not be listed (null: not asked). */
-    public record SwiftDays(List<String> days, String problem) {
+    /**
+     * The days that have a container in Swift, or why they could not be listed (null: not asked); the
+     * newest day's state (null: none, or not read).
+     */
+    public record SwiftDays(List<String> days, String problem, DayState newest) {
+        public SwiftDays(List<String> days, String problem) {
+            this(days, problem, null);
+        }
     }
 
     private record Item(String name, JobCheck.Level level, String text) {
@@ -63,12 +71,16 @@ public final class StatusReport {
         String plan = schedule.enabled() ? "enabled, " + schedule.describe() + ", next " + schedule.nextFire(now) : "disabled";
         details.add(String.format("%-8s %-9s %s", schedule.job(), verdict.level(), plan));
         if (schedule.enabled()) {
-            details.add(indent(verdict.text()));
+            // A failure's reason is on the first line already.
+            String reason = state.lastFailure() == null ? null : ": " + state.lastFailure().reason();
+            details.add(indent(verdict.level() != JobCheck.Level.OK && reason != null && verdict.text().endsWith(reason)
+                    ? verdict.text().substring(0, verdict.text().length() - reason.length()) + " (why: the first line)"
+                    : verdict.text()));
         }
         if (state.lastSuccess() != null) {
             details.add(indent("last success at " + state.lastSuccess().endedAt() + ", " + state.lastSuccess().describe()));
         }
-        if (state.lastFailure() != null) {
+        if (state.lastFailure() != null && !verdict.text().endsWith(": " + state.lastFailure().reason())) {
             JobState.Run failure = state.lastFailure();
             details.add(indent("last failure at " + failure.endedAt() + (failure.day() == null ? "" : ", day " + failure.day())
                     + ": " + failure.reason()));
@@ -108,13 +120,22 @@ public final class StatusReport {
             return;
         }
         if (swift.problem() != null) {
-            items.add(new Item("swift", JobCheck.Level.WARNING, "cannot list the days in Swift: " + swift.problem()));
-            details.add(String.format("%-8s %-9s %s", "swift", JobCheck.Level.WARNING, "cannot list the days: " + swift.problem()));
+            // Said once: a wrong key fails the backup and this listing with the same words.
+            String problem = items.stream().filter(item -> item.text().endsWith(": " + swift.problem())).findFirst()
+                    .map(item -> "the same reason as the " + item.name() + "'s").orElse(swift.problem());
+            items.add(new Item("swift", JobCheck.Level.WARNING, "cannot list the days in Swift: " + problem));
+            details.add(String.format("%-8s %-9s %s", "swift", JobCheck.Level.WARNING, "cannot list the days: " + problem));
             return;
         }
         List<String> days = swift.days();
         details.add(String.format("%-8s %-9s %s", "swift", JobCheck.Level.OK, days.isEmpty() ? "no day in Swift"
                 : days.size() + " days in Swift, from " + days.get(0) + " to " + days.get(days.size() - 1)));
+        DayState newest = swift.newest();
+        if (newest != null) {
+            details.add(String.format("%-8s %-9s %s", "", "", "newest day " + newest.day() + ": " + newest.describe() + ", "
+                    + newest.objects() + " objects, " + Rates.size(newest.bytes())
+                    + (newest.added() < 0 ? "" : ", " + Rates.size(newest.added()) + " of them added to Swift")));
+        }
     }
 
     private void restoredDay(Path file) {

@@ -50,7 +50,7 @@ class VerifyCommand implements Callable<Integer> {
         putIfSet(headers, VerifyJob.TO_HEADER, to);
         putIfSet(headers, VerifyJob.READ_PERCENT_HEADER, readPercent);
         headers.put(VerifyJob.ALL_HEADER, all);
-        try (JobRuntime runtime = app.startCommand()) {
+        try (JobRuntime runtime = app.startCommand("direct:verify")) {
             Exchange result = runtime.run("direct:verify", headers);
             if (result.isFailed()) {
                 Exception failure = result.getException();

@@ -29,6 +29,7 @@ public final class Settings {
     public static final String DEFAULTS_RESOURCE = "application.properties";
     /** {@code <secret key>-file} names a file holding the secret. */
     public static final String FILE_SUFFIX = "-file";
+    private static final String DEFAULT_SOURCE = "default";
 
     private final Map<String, Setting> settings;
     private final Set<String> documented;
@@ -50,7 +51,7 @@ public final class Settings {
     public static Settings load(Path configFile, Map<String, String> environment) {
         Map<String, Setting> merged = new TreeMap<>();
         Properties defaults = readDefaults();
-        put(merged, defaults, "default");
+        put(merged, defaults, DEFAULT_SOURCE);
         if (configFile != null) {
             if (!Files.isRegularFile(configFile)) {
                 throw new ConfigException("config file " + configFile + " does not exist or is not a file");
@@ -200,6 +201,11 @@ public final class Settings {
     /** One line per key, secrets masked, for the start-up log. */
     public List<String> describe() {
         return settings.values().stream().map(Setting::display).toList();
+    }
+
+    /** The keys set in the config file or the environment, as {@link #describe}, secrets masked. */
+    public List<String> describeChanged() {
+        return settings.values().stream().filter(setting -> !DEFAULT_SOURCE.equals(setting.source())).map(Setting::display).toList();
     }
 
     public Settings with(String key, String value, String source) {

@@ -8,17 +8,19 @@ import java.util.Map;
 /**
  * What a day in Swift is now: complete (a manifest, no mark), incomplete (a mark, whatever else:
  * a run still writing, or killed or failed midway), or without manifest and mark (made by the
- * runbook's scripts); with its objects (the container's, the manifest and its lock left out) and
- * their bytes (a shard stored once by content counts its content's).
+ * runbook's scripts); with its objects (the container's, the manifest and its lock left out), their
+ * bytes (a shard stored once by content counts its content's: what a download of the day gives), and
+ * of those the bytes the day added to Swift (its plain objects and the content its backup stored
+ * first, from its manifest; -1 without manifest).
  */
-public record DayState(Day day, List<String> marks, boolean hasManifest, long objects, long bytes) {
+public record DayState(Day day, List<String> marks, boolean hasManifest, long objects, long bytes, long added) {
 
     public static final String COMPLETE = "complete";
     public static final String INCOMPLETE = "incomplete";
     public static final String NO_MANIFEST = "no manifest";
 
-    /** The state of a day from its container's marks, whether it has a manifest, and its listing. */
-    static DayState of(Day day, List<String> marks, boolean hasManifest, List<Map<String, Object>> listing) {
+    /** The state of a day from its container's marks, its manifest (null: none), and its listing. */
+    static DayState of(Day day, List<String> marks, DayManifest manifest, List<Map<String, Object>> listing) {
         long objects = 0;
         long bytes = 0;
         for (Map<String, Object> entry : listing) {
@@ -28,7 +30,7 @@ public record DayState(Day day, List<String> marks, boolean hasManifest, long ob
                 bytes += Math.max(0, Listed.bytes(entry)); // a link: its content's size
             }
         }
-        return new DayState(day, List.copyOf(marks), hasManifest, objects, bytes);
+        return new DayState(day, List.copyOf(marks), manifest != null, objects, bytes, manifest == null ? -1 : manifest.addedBytes());
     }
 
     public String state() {
@@ -47,10 +49,10 @@ public record DayState(Day day, List<String> marks, boolean hasManifest, long ob
         };
     }
 
-    /** One line of 'list': {@code 2016-06-11  complete  12 objects  123456 bytes}. */
+    /** One line of 'list': {@code 2016-06-11  complete      12 objects       123456 bytes        2345 added}. */
     public String line() {
-        return String.format("%s  %-10s %6d objects %15d bytes  %s", day.container(), state(), objects, bytes,
-                COMPLETE.equals(state()) ? "" : describe()).stripTrailing();
+        return String.format("%s  %-10s %6d objects %15d bytes %15s  %s", day.container(), state(), objects, bytes,
+                added < 0 ? "" : added + " added", COMPLETE.equals(state()) ? "" : describe()).stripTrailing();
     }
 
     /** As 'list --json' shows it. */
@@ -62,6 +64,7 @@ public record DayState(Day day, List<String> marks, boolean hasManifest, long ob
         json.put("manifest", hasManifest);
         json.put("objects", objects);
         json.put("bytes", bytes);
+        json.put("added", added < 0 ? null : added);
         return json;
     }
 }

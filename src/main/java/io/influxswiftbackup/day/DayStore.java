@@ -52,6 +52,11 @@ public class DayStore {
         this.lock = new ManifestLock(swift, lockSettings, pause);
     }
 
+    /** A store that only reads days (their state, manifest, marks): it never takes the manifest's lock. */
+    public static DayStore reader(ObjectStore swift) {
+        return new DayStore(swift, Clock.systemUTC(), 1, 0, 10);
+    }
+
     /** A run of {@code job} that writes into {@code day}: its mark ({@code <job> <run id>}); nothing is sent yet. */
     public DayWrite begin(Day day, String job) {
         return new DayWrite(day, job, job + " " + LocalFiles.runId(clock));
@@ -93,7 +98,8 @@ public class DayStore {
             DayManifest manifest = DayManifest.of(day, clock.instant(), run.job(), run.mark(),
                     DayManifest.merge(previous == null ? List.of() : previous.objects(), ours, run.job()));
             swift.writeSmall(day.container(), day.manifestObject(), manifest.toJson(), "application/json");
-            LOG.info("Manifest {}: {} objects ({} of this run)", day.manifestObject(), manifest.objects().size(), ours.size());
+            LOG.info("Manifest {}: {} ({} of this run)", day.manifestObject(),
+                    manifest.objects().size() == 1 ? "1 object" : manifest.objects().size() + " objects", ours.size());
             DayManifest readBack = read(day);
             List<Entry> missing = readBack == null ? ours : readBack.missing(ours);
             if (missing.isEmpty()) {
@@ -161,8 +167,14 @@ public class DayStore {
     /** Whether the day is complete, incomplete (its marks) or without manifest, and its objects' count and bytes. */
     public DayState state(Day day) {
         List<String> marks = marks(day);
-        boolean hasManifest = swift.readSmall(day.container(), day.manifestObject()) != null;
-        return DayState.of(day, marks, hasManifest, swift.list(day.container(), null));
+        DayManifest manifest;
+        try {
+            manifest = read(day);
+        } catch (SwiftException e) {
+            LOG.warn("{}", e.getMessage());
+            manifest = null;
+        }
+        return DayState.of(day, marks, manifest, swift.list(day.container(), null));
     }
 
     /** The in-progress marks the day carries (none: complete, or no such container). */

@@ -196,7 +196,7 @@ public class Downloads {
         if (Files.exists(target)) {
             String hash = object.hash();
             if (Files.size(target) == object.bytes() && hash != null && hash.equalsIgnoreCase(FileRange.md5(target))) {
-                LOG.info("Skipped {}: {} is already the same file", name, target);
+                LOG.debug("Skipped {}: {} is already the same file", name, target);
                 run.add(new Outcome(name, "skipped", 0, null));
                 return null;
             }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,7 +34,11 @@ public final class JobRun {
 
     private final String job;
     private final Instant startedAt;
+    /** At most one INFO progress line this often (every file has its DEBUG line). */
+    static final int PROGRESS_SECONDS = 5;
+
     private final long startNanos = System.nanoTime();
+    private long lastProgressNanos = startNanos;
     private volatile String day;
     private final AtomicLong files = new AtomicLong();
     private final AtomicLong bytes = new AtomicLong();
@@ -57,29 +62,45 @@ public final class JobRun {
 
     /** A file verified in Swift (upload) or on disk (download). */
     public static void noteFile(Exchange exchange, long size) {
-        of(exchange).ifPresent(run -> {
-            run.files.incrementAndGet();
-            run.bytes.addAndGet(size);
-        });
+        of(exchange).ifPresent(run -> run.count(size, progress -> { }));
     }
 
-    /** An object verified in Swift: counted, and one line with its rate and the run's progress. */
+    /**
+     * An object verified in Swift: counted, one DEBUG line with its rate and the run's progress, and
+     * at most every {@value #PROGRESS_SECONDS} seconds one INFO line with the progress.
+     */
     public static void noteStored(Exchange exchange, StoredObject stored) {
-        noteFile(exchange, stored.bytes());
-        String progress = of(exchange).map(run -> "; so far " + run.moved()).orElse("");
-        if (stored.reused()) {
-            LOG.debug("Verified {} in container {}: already there{}", stored.name(), stored.container(), progress);
-        } else {
-            LOG.info("Verified {} in container {}: {} bytes at {}, MD5 {}{}", stored.name(), stored.container(), stored.bytes(),
-                    Rates.perSecond(stored.bytes(), stored.nanos()), stored.md5(), progress);
-        }
+        Consumer<String> line = progress -> {
+            if (stored.reused()) {
+                LOG.debug("Verified {} in container {}: already there{}", stored.name(), stored.container(), progress);
+            } else {
+                LOG.debug("Verified {} in container {}: {} bytes at {}, MD5 {}{}", stored.name(), stored.container(),
+                        stored.bytes(), Rates.perSecond(stored.bytes(), stored.nanos()), stored.md5(), progress);
+            }
+        };
+        of(exchange).ifPresentOrElse(run -> run.count(stored.bytes(), line), () -> line.accept(""));
     }
 
-    /** An object downloaded and verified: counted, and one line with its rate and the run's progress. */
+    /** An object downloaded and verified: counted, and logged as {@link #noteStored} does. */
     public static void noteDownloaded(Exchange exchange, Downloaded downloaded) {
-        noteFile(exchange, downloaded.bytes());
-        LOG.info("Downloaded {}: {} bytes at {}, verified{}", downloaded.name(), downloaded.bytes(),
-                Rates.perSecond(downloaded.bytes(), downloaded.nanos()), of(exchange).map(run -> "; so far " + run.moved()).orElse(""));
+        Consumer<String> line = progress -> LOG.debug("Downloaded {}: {} bytes at {}, verified{}", downloaded.name(),
+                downloaded.bytes(), Rates.perSecond(downloaded.bytes(), downloaded.nanos()), progress);
+        of(exchange).ifPresentOrElse(run -> run.count(downloaded.bytes(), line), () -> line.accept(""));
+    }
+
+    /**
+     * Counts one file and writes its {@code line} with "; so far …": one at a time, so that the
+     * split's threads log totals that only grow.
+     */
+    private synchronized void count(long size, Consumer<String> line) {
+        files.incrementAndGet();
+        bytes.addAndGet(size);
+        line.accept("; so far " + moved());
+        long now = System.nanoTime();
+        if (now - lastProgressNanos >= PROGRESS_SECONDS * 1_000_000_000L) {
+            lastProgressNanos = now;
+            LOG.info("Progress: {} so far in {} s", moved(), (now - startNanos) / 1_000_000_000L);
+        }
     }
 
     /** A measurement's records, dumped. */

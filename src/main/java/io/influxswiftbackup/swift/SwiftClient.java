@@ -186,7 +186,7 @@ public class SwiftClient implements ObjectStore, LargeObjectUpload.Target {
             r.addHeader("ETag", md5);
             r.setEntity(new ByteArrayEntity(body, ContentType.parse(contentType)));
         }, "upload of " + name, 201);
-        LOG.info("Wrote {} (MD5 {})", name, md5);
+        LOG.debug("Wrote {} (MD5 {})", name, md5);
     }
 
     @Override
@@ -207,11 +207,11 @@ public class SwiftClient implements ObjectStore, LargeObjectUpload.Target {
     // --- uploads and downloads -----------------------------------------------------------------
 
     /** What the cluster takes, from its {@code /info} (no token), read once; Swift's defaults when it does not say. */
-    public Limits clusterLimits() {
+    public synchronized Limits clusterLimits() {
         Limits known = limits;
         if (known == null) {
             known = LargeObjects.limitsFrom(http.send(ClassicRequestBuilder.get(SwiftUrls.info(auth.storageUrl())).build(), "Swift"));
-            LOG.info("Swift takes objects of up to {} bytes ({}); files above {} bytes go up as static large objects",
+            LOG.debug("Swift takes objects of up to {} bytes ({}); files above {} bytes go up as static large objects",
                     known.maxObjectSize(), known.source(), Math.min(largeObjects.segmentSize(), known.maxObjectSize()));
             limits = known;
         }
@@ -233,7 +233,7 @@ public class SwiftClient implements ObjectStore, LargeObjectUpload.Target {
             Map<String, Object> entry = listed != null ? listed.get(name) : listedEntry(container, name);
             StoredObject same = LargeObjects.sameAsListed(container, name, file, size, segments, entry);
             if (same != null) {
-                LOG.info("Already in Swift, identical ({} bytes, MD5 {}): {}, not uploaded again", size, same.md5(), name);
+                LOG.debug("Already in Swift, identical ({} bytes, MD5 {}): {}, not uploaded again", size, same.md5(), name);
                 return same;
             }
             if (!segments.isEmpty()) {
@@ -334,7 +334,8 @@ public class SwiftClient implements ObjectStore, LargeObjectUpload.Target {
         if (!problems.isEmpty()) {
             throw new ConflictFailure("verification of container " + container + " failed: " + String.join("; ", problems));
         }
-        LOG.info("Listing of {} in container {}: all {} objects there with their size and MD5", prefix, container, stored.size());
+        LOG.info("Listing of {} in container {}: all {} there with their size and MD5", prefix, container,
+                stored.size() == 1 ? "1 object" : stored.size() + " objects");
     }
 
     /** PUT of a repeatable body; Swift's ETag (unquoted). */

@@ -34,6 +34,23 @@ class RouteFilesTest {
     }
 
     @Test
+    void aJobLoadsTheRouteFilesItUsesAndTheErrorPolicy() throws IOException {
+        Path routes = routesCopy(dir);
+        assertEquals(List.of("backup.yaml", "errors.yaml"), names(RouteFiles.forEndpoint(routes, "direct:backup")));
+        assertEquals(List.of("errors.yaml", "restore-intermediary.yaml", "restore.yaml"),
+                names(RouteFiles.forEndpoint(routes, "direct:restore")));
+        assertEquals(List.of("dump.yaml", "errors.yaml"), names(RouteFiles.forEndpoint(routes, "direct:dump")));
+        assertEquals(List.of("downloads.yaml", "errors.yaml"), names(RouteFiles.forEndpoint(routes, "direct:fetch-shards")));
+        Files.writeString(routes.resolve("zz-broken.yaml"), "- route:\n  id: [unclosed\n");
+        assertTrue(names(RouteFiles.forEndpoint(routes, "direct:backup")).contains("zz-broken.yaml"),
+                "a file that is not YAML is loaded, so Camel names its problem");
+    }
+
+    private static List<String> names(List<Path> files) {
+        return files.stream().map(file -> file.getFileName().toString()).toList();
+    }
+
+    @Test
     void routesDirThenTheWorkingDirectoryThenBesideTheConfigFileThenNextToTheJar() throws IOException {
         Path cwd = Files.createDirectories(dir.resolve("cwd"));
         Path jar = Files.createDirectories(dir.resolve("usr/share"));

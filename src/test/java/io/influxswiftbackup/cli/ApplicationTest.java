@@ -1,10 +1,12 @@
 package io.influxswiftbackup.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.List;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -33,6 +35,24 @@ class ApplicationTest {
         assertTrue(text.contains("Exit status: 0 done, 1 the job failed (one line on stderr says why), 2 bad usage or configuration."), text);
         for (String command : new String[] {"run", "backup", "restore", "dump", "prune", "list", "download-dumps", "fetch-shards"}) {
             assertTrue(text.contains(" " + command + " "), command);
+        }
+    }
+
+    @Test
+    void helpWrapsAtSpacesAndNamesEveryJobSwitchOfRun() {
+        for (String command : new String[] {"", "run", "restore", "prune", "fetch-shards", "status"}) {
+            Result result = run(command.isEmpty() ? new String[] {"--help"} : new String[] {command, "--help"});
+            List<String> lines = result.out().lines().toList();
+            for (int i = 0; i < lines.size(); i++) {
+                assertTrue(lines.get(i).length() <= HelpText.WIDTH, lines.get(i));
+                boolean cut = i + 1 < lines.size() && lines.get(i).matches(".*\\w[.:]$") && lines.get(i + 1).matches("(\\s{4,})?[a-z0-9].*");
+                assertFalse(cut, "no word cut after its dot or colon: " + lines.get(i) + " / " + (cut ? lines.get(i + 1) : ""));
+            }
+        }
+        String runLine = run("--help").out().lines().dropWhile(l -> !l.startsWith("  run ")).limit(2)
+                .reduce("", (a, b) -> a + " " + b.strip());
+        for (String key : new String[] {"backup.enabled", "restore.enabled", "dump.enabled", "prune.enabled"}) {
+            assertTrue(runLine.contains(key), runLine);
         }
     }
 

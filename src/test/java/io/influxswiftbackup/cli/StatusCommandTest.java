@@ -92,6 +92,8 @@ class StatusCommandTest {
         assertEquals(2, result.exit(), String.join("\n", result.lines()));
         assertEquals("CRITICAL: restore last run failed at 2016-06-12T00:16:00Z (day 2016-06-11): no backup for day 2016-06-11",
                 result.lines().get(0));
+        assertEquals(1, result.lines().stream().filter(line -> line.contains("no backup for day")).count(),
+                "the reason is said once: " + result.lines());
         assertTrue(result.lines().contains("                   last success at 2016-06-12T00:31:00Z, day 2016-06-10: 20 files, 2.0 MB in 2.0 s"),
                 result.lines().toString());
         assertTrue(result.lines().contains("restored           the intermediary holds day 2016-06-10 (" + dir.resolve("dump/restored-day") + ")"),
