@@ -114,6 +114,8 @@ public record CatchUpPlan(Day restoreDay, List<Day> supersededRestoreDays, List<
                 }
                 case "verify" -> notes.add(new Note(Level.INFO, "Catch-up: a missed verify is not made up: its next run"
                         + " verifies every day"));
+                case "prune" -> notes.add(new Note(Level.INFO, "Catch-up: a missed prune is not made up: its next run"
+                        + " prunes every day older than retention.days"));
                 default -> throw new IllegalArgumentException("no catch-up rule for job " + job);
             }
         }

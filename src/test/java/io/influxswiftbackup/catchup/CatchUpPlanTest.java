@@ -67,6 +67,19 @@ class CatchUpPlanTest {
     }
 
     @Test
+    void aMissedPruneOrVerifyIsNotedNotMade() {
+        Map<String, Schedule> schedules = new LinkedHashMap<>();
+        schedules.put("prune", new Schedule("prune", true, "0 45 0 * * ?", UTC));
+        schedules.put("verify", new Schedule("verify", true, "0 0 3 * * ?", UTC));
+        CatchUpPlan plan = CatchUpPlan.of(Instant.parse("2014-03-06T10:00:00Z"), 7, 1, schedules,
+                states(succeeded("prune", "2014-03-03T00:45:01Z"), succeeded("verify", "2014-03-03T03:00:01Z")));
+        assertNull(plan.restoreDay());
+        assertEquals(List.of(), plan.dumpDays());
+        assertTrue(plan.notes().stream().anyMatch(n -> n.text().contains("a missed prune is not made up")), plan.notes().toString());
+        assertTrue(plan.notes().stream().anyMatch(n -> n.text().contains("a missed verify is not made up")), plan.notes().toString());
+    }
+
+    @Test
     void theLastFailureCountsAsARunWhenItIsLater() {
         JobState dump = new JobState("dump", JobState.FAILURE, run(Instant.parse("2014-03-03T00:30:01Z"), null),
                 run(Instant.parse("2014-03-05T00:30:01Z"), "boom"), null);
