@@ -2,6 +2,7 @@ package io.influxswiftbackup.day;
 
 import io.influxswiftbackup.day.DayManifest.Entry;
 import io.influxswiftbackup.files.LocalFiles;
+import io.influxswiftbackup.swift.LargeObjects;
 import io.influxswiftbackup.swift.Listed;
 import io.influxswiftbackup.swift.ObjectStore;
 import io.influxswiftbackup.swift.SwiftException;
@@ -209,12 +210,13 @@ public class DayStore {
     }
 
     /**
-     * The links of a listing whose target Swift does not hold as the link is pinned to (gone, or
-     * other bytes: a link serves nothing then), one line each naming the link and its target; one
-     * listing per target container.
+     * The links of a listing whose target Swift does not hold as the link is pinned to (gone, other
+     * bytes, or a large object missing a segment: a link serves nothing then), one line each naming
+     * the link and its target; one listing per target container (and its segments container).
      */
     public List<String> brokenLinks(List<Map<String, Object>> listing) {
         Map<String, Map<String, Map<String, Object>>> targets = new HashMap<>();
+        Map<String, List<Map<String, Object>>> segments = new HashMap<>();
         List<String> problems = new ArrayList<>();
         for (Map<String, Object> link : listing) {
             String target = Listed.linkTarget(link);
@@ -232,6 +234,19 @@ public class DayStore {
                 problems.add(name + " links to " + target + ", which Swift holds with other bytes (" + Listed.bytes(stored)
                         + " bytes, ETag " + Listed.hash(stored) + "; the link is pinned to " + Listed.bytes(link) + " bytes, ETag "
                         + Listed.hash(link) + ")");
+            } else if (Listed.isLargeObject(stored)) {
+                long held = 0;
+                String prefix = target.substring(slash + 1) + "/slo/";
+                for (Map<String, Object> segment : segments.computeIfAbsent(container,
+                        c -> swift.list(LargeObjects.segmentContainer(c), null))) {
+                    if (Listed.name(segment).startsWith(prefix)) {
+                        held += Listed.storedBytes(segment);
+                    }
+                }
+                if (held != Listed.bytes(stored)) {
+                    problems.add(name + " links to " + target + ", a large object of " + Listed.bytes(stored)
+                            + " bytes whose segments hold " + held + " bytes: a segment is missing");
+                }
             }
         }
         return problems;

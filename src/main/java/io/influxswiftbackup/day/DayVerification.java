@@ -1,6 +1,7 @@
 package io.influxswiftbackup.day;
 
 import io.influxswiftbackup.day.DayManifest.Entry;
+import io.influxswiftbackup.swift.Listed;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,12 +19,18 @@ public final class DayVerification {
     private DayVerification() {
     }
 
-    /**
-     * The problems of {@code day}: {@code listing} is its container's whole listing, {@code segments}
-     * its segments container's.
-     */
+    /** The problems of a day without links to follow ({@link #problems(Day, List, DayManifest, List, List, DayCheck.LinkCheck)}). */
     public static List<String> problems(Day day, List<String> marks, DayManifest manifest, List<Map<String, Object>> listing,
                                         List<Map<String, Object>> segments) {
+        return problems(day, marks, manifest, listing, segments, ofListing -> List.of());
+    }
+
+    /**
+     * The problems of {@code day}: {@code listing} is its container's whole listing, {@code segments}
+     * its segments container's; {@code links} checks its links' targets (and their segments).
+     */
+    public static List<String> problems(Day day, List<String> marks, DayManifest manifest, List<Map<String, Object>> listing,
+                                        List<Map<String, Object>> segments, DayCheck.LinkCheck links) {
         List<String> problems = new ArrayList<>();
         if (!marks.isEmpty()) {
             problems.add("container " + day.container() + " is still marked in progress (" + DayMarks.describe(marks) + ")");
@@ -32,7 +39,7 @@ public final class DayVerification {
             for (String kind : List.of(DayManifest.SHARD, DayManifest.DUMP)) {
                 String prefix = DayManifest.SHARD.equals(kind) ? day.shardsPrefix() : day.dumpsPrefix();
                 List<Map<String, Object>> ofKind = listing.stream().filter(o -> name(o).startsWith(prefix)).toList();
-                problems.addAll(new DayCheck(day, kind, marks, manifest, false).problems(ofKind));
+                problems.addAll(new DayCheck(day, kind, marks, manifest, false, links).problems(ofKind));
             }
             for (Map<String, Object> object : listing) {
                 String name = name(object);
@@ -42,8 +49,12 @@ public final class DayVerification {
                 }
             }
         }
+        if (manifest == null) {
+            problems.addAll(links.problems(listing));
+        }
         for (Map<String, Object> object : listing) {
-            if (object.containsKey("slo_etag")) {
+            // a link to a large object lists its slo_etag too: its segments are the target's (checked with the links)
+            if (object.containsKey("slo_etag") && !Listed.isLink(object)) {
                 String problem = segmentsProblem(object, segments);
                 if (problem != null) {
                     problems.add(problem);

@@ -86,7 +86,7 @@ public class VerifyJob {
         }
         List<Map<String, Object>> listing = swift.list(day.container(), null);
         List<String> problems = DayVerification.problems(day, days.marks(day), manifest, listing,
-                swift.list(day.segmentsContainer(), null));
+                swift.list(day.segmentsContainer(), null), days::brokenLinks);
         problems.forEach(problem -> found(exchange, run, day, problem));
         for (Map<String, Object> object : listing) {
             String name = String.valueOf(object.get("name"));

@@ -480,6 +480,22 @@ class DayStoreTest {
         assertEquals(listings + 1, swift.calls(FakeSwift.Op.LIST, "store").size(), "one listing of the store for all links");
     }
 
+    @Test
+    void aLinkToALargeObjectMissingASegmentIsNamed() {
+        swift.put("store", "sha256/big", "[manifest]".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                Map.of("bytes", 8L, "slo_etag", "\"slo\""));
+        String manifestMd5 = FakeSwift.md5("[manifest]".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        swift.put("store_segments", "sha256/big/slo/1.000000/8/4/00000000", "abcd");
+        Map<String, Object> big = new java.util.HashMap<>(link("sensu_db.autogen.00001.00", "sha256/big", 8, manifestMd5));
+        big.put("slo_etag", "\"slo\"");
+        DayCheck check = store(1).check(DAY, DayManifest.SHARD, false, "restore");
+
+        assertEquals(List.of(D + "/shards/sensu_db.autogen.00001.00 links to store/sha256/big, a large object of 8 bytes whose"
+                + " segments hold 4 bytes: a segment is missing"), check.problems(List.of(big)));
+        swift.put("store_segments", "sha256/big/slo/1.000000/8/4/00000001", "efgh");
+        assertEquals(List.of(), check.problems(List.of(big)));
+    }
+
     private static Map<String, Object> link(String file, String target, long bytes, String etag) {
         return Map.of("name", D + "/shards/" + file, "bytes", 0L, "hash", "d41d8cd98f00b204e9800998ecf8427e",
                 "symlink_path", "/v1/AUTH_test/store/" + target, "symlink_bytes", bytes, "symlink_etag", etag);
