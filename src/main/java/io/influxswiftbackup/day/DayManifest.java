@@ -45,6 +45,10 @@ public record DayManifest(Day day, String written, String by, String job, String
             this(name, size, md5, sha256, kind, records, null, null);
         }
 
+        public Entry withAdded(Boolean dayAdded) {
+            return new Entry(name, size, md5, sha256, kind, records, content, dayAdded);
+        }
+
         /** Whether the day's own bytes hold it: a plain object, or content this day's backup stored. */
         public boolean addedByDay() {
             return content == null || !Boolean.FALSE.equals(added);
@@ -71,11 +75,18 @@ public record DayManifest(Day day, String written, String by, String job, String
     /**
      * The objects after a run of {@code job}: the backup's shards replace every shard entry (a re-run in
      * the other format has other file names: the old ones must go), the dump's files replace the
-     * entries of the same name; every other entry stays.
+     * entries of the same name; every other entry stays. Content an earlier run of the day added
+     * stays added by the day.
      */
     public static List<Entry> merge(List<Entry> previous, List<Entry> ours, String job) {
         Set<String> replaced = new HashSet<>();
         ours.forEach(entry -> replaced.add(entry.name()));
+        // content an earlier run of this day stored stays the day's own on a re-run, which finds it stored
+        Set<String> addedBefore = new HashSet<>();
+        previous.stream().filter(entry -> entry.content() != null && Boolean.TRUE.equals(entry.added()))
+                .forEach(entry -> addedBefore.add(entry.content()));
+        ours = ours.stream().map(entry -> Boolean.FALSE.equals(entry.added()) && addedBefore.contains(entry.content())
+                ? entry.withAdded(true) : entry).toList();
         Map<String, Entry> objects = new TreeMap<>();
         for (Entry entry : previous) {
             boolean replacedByJob = "backup".equals(job) && SHARD.equals(entry.kind());
@@ -89,8 +100,9 @@ public record DayManifest(Day day, String written, String by, String job, String
 
     /** This run's entries that the manifest does not list as they are. */
     public List<Entry> missing(List<Entry> ours) {
-        Set<Entry> there = new HashSet<>(objects);
-        return ours.stream().filter(entry -> !there.contains(entry)).toList();
+        Set<Entry> there = new HashSet<>();
+        objects.forEach(entry -> there.add(entry.withAdded(null)));
+        return ours.stream().filter(entry -> !there.contains(entry.withAdded(null))).toList();
     }
 
     /** The entries of one kind, by name. */

@@ -51,8 +51,8 @@ public record DayState(Day day, List<String> marks, boolean hasManifest, long ob
 
     /** One line of 'list': {@code 2016-06-11  complete      12 objects       123456 bytes        2345 added}. */
     public String line() {
-        return String.format("%s  %-10s %6d objects %15d bytes %15s  %s", day.container(), state(), objects, bytes,
-                added < 0 ? "" : added + " added", COMPLETE.equals(state()) ? "" : describe()).stripTrailing();
+        return String.format("%s  %-10s %6d objects %15d bytes%s  %s", day.container(), state(), objects, bytes,
+                added < 0 ? "" : String.format(" %15d added", added), COMPLETE.equals(state()) ? "" : describe()).stripTrailing();
     }
 
     /** As 'list --json' shows it. */

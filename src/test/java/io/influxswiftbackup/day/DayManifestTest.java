@@ -157,4 +157,16 @@ class DayManifestTest {
         otherPin.put("symlink_etag", "ab");
         assertEquals("MD5 ab, the manifest says aa", DayManifest.listingMismatch(otherPin, entry));
     }
+
+    @Test
+    void aReRunOfTheDayKeepsTheContentItsEarlierRunAddedAsTheDays() {
+        Entry first = new Entry("2016-06-11/shards/sensu_db.autogen.00001.00", 5, "aa", "sha-aa", DayManifest.SHARD, null,
+                "store/sha256/aa", true);
+        Entry again = first.withAdded(false);
+        Entry other = new Entry("2016-06-11/shards/sensu_db.autogen.00002.00", 5, "bb", "sha-bb", DayManifest.SHARD, null,
+                "store/sha256/bb", false);
+        assertEquals(List.of(first, other), DayManifest.merge(List.of(first), List.of(again, other), "backup"));
+        DayManifest written = DayManifest.of(DAY, NOW, "backup", "r", List.of(first, other));
+        assertEquals(List.of(), written.missing(List.of(again, other)), "the read-back finds this run's objects");
+    }
 }

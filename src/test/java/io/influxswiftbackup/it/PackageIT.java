@@ -108,9 +108,8 @@ class PackageIT {
             }
         }
         Files.writeString(routes.resolve("prune.yaml"), "- route: {id: broken\n", java.nio.file.StandardOpenOption.APPEND);
-        Ran broken = run(cwd, Map.of(), launcher.toString(), "status");
-        assertTrue(broken.stdout().contains("swift    WARNING   cannot list the days: routes: " + routes.resolve("prune.yaml") + ", line "),
-                broken.toString());
+        Ran broken = run(cwd, Map.of(), launcher.toString(), "prune", "--dry-run");
+        assertTrue(broken.exit() != 0 && broken.toString().contains(routes.resolve("prune.yaml") + ", line "), broken.toString());
     }
 
     @Test

@@ -236,7 +236,7 @@ class PreflightIT {
         assertEquals(0, list.exitCode(), list.toString());
         List<String> lines = list.stdout().lines().filter(l -> l.startsWith(BACKED_UP) || l.startsWith(KILLED)).toList();
         assertEquals(2, lines.size(), list.toString());
-        assertTrue(lines.get(0).matches(BACKED_UP + "  complete +2 objects +\\d+ bytes"), lines.get(0));
+        assertTrue(lines.get(0).matches(BACKED_UP + "  complete +2 objects +\\d+ bytes +\\d+ added"), lines.get(0));
         assertTrue(lines.get(1).matches(KILLED + "  incomplete +2 objects +\\d+ bytes  incomplete \\(marked: backup \\d{8}T\\d{6}Z-[0-9a-f]{4};"
                 + " no manifest\\)"), lines.get(1));
         JarRun json = JarRun.run(dir, key, "list", "--config", config.toString(), "--date", KILLED, "--json");
