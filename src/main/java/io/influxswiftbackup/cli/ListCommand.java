@@ -61,8 +61,7 @@ class ListCommand implements Callable<Integer> {
                     app.out().println(mapper.writeValueAsString(answer));
                 } else {
                     app.out().println(state.line());
-                    entries.forEach(e -> app.out().printf("%12d  %s%s%n", Listed.bytes(e), e.get("name"),
-                            Listed.isLink(e) ? "  -> " + Listed.linkTarget(e) : ""));
+                    entries.forEach(e -> app.out().printf("%12d  %s%n", Listed.bytes(e), e.get("name")));
                 }
             } else {
                 List<DayState> states = new ArrayList<>();

@@ -200,7 +200,7 @@ class RestoreIT {
         assertEquals(0, days.exitCode(), days.toString());
         List<String> listed = days.stdout().lines().map(l -> l.split(" ")[0]).toList();
         assertTrue(listed.contains("2016-08-07") && !listed.contains("not-a-day"), listed.toString());
-        assertTrue(days.stdout().lines().anyMatch(l -> l.matches("2016-08-07  complete +\\d+ objects +\\d+ bytes")), days.stdout());
+        assertTrue(days.stdout().lines().anyMatch(l -> l.matches("2016-08-07  complete +\\d+ objects +\\d+ bytes +\\d+ added")), days.stdout());
         JarRun objects = JarRun.run(dir, key, "list", "--config", config.toString(), "--date", "2016-08-07");
         assertEquals(0, objects.exitCode(), objects.toString());
         List<String> expected = swift.run(dir, "list", "2016-08-07");
