@@ -25,7 +25,9 @@ public record JarRun(int exitCode, String stdout, String stderr) {
         if (!Files.isRegularFile(Path.of(jar))) {
             fail("the jar " + jar + " is missing; integration tests run after 'mvn package'");
         }
-        List<String> command = new ArrayList<>(List.of("java", "-jar", jar));
+        List<String> command = new ArrayList<>(List.of("java"));
+        command.addAll(PackageJvmOptions.forCommand(List.of(args)));
+        command.addAll(List.of("-jar", jar));
         command.addAll(List.of(args));
         Path out = Files.createTempFile(scratch, "stdout", ".txt");
         Path err = Files.createTempFile(scratch, "stderr", ".txt");
