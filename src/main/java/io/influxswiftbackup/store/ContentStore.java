@@ -126,7 +126,7 @@ public class ContentStore {
         } else {
             kept = swift.upload(container, content, file, stored);
         }
-        String targetEtag = kept.sloEtag() == null ? kept.md5() : manifestEtag(kept, stored.get(content));
+        String targetEtag = targetEtag(kept, stored.get(content));
         if (listedLink != null && kept.reused() && kept.path().equals(Listed.linkTarget(listedLink))
                 && targetEtag.equalsIgnoreCase(String.valueOf(listedLink.get("symlink_etag")))) {
             LOG.debug("{} links to {} already", name, kept.path());
@@ -138,15 +138,18 @@ public class ContentStore {
         }
         LOG.warn("Swift refused the link {} to {}: the content is not there any more; storing it again", name, kept.path());
         kept = swift.upload(container, content, file, Map.of());
-        link = swift.link(dayContainer, name, kept, kept.sloEtag() == null ? kept.md5() : manifestEtag(kept, null));
+        link = swift.link(dayContainer, name, kept, targetEtag(kept, null));
         if (link == null) {
             throw new SwiftException("Swift refuses the link " + name + " to " + kept.path() + " right after storing it");
         }
         return link;
     }
 
-    /** What a link to a large object is pinned to: the MD5 of its manifest, listed as its hash, or read. */
-    private String manifestEtag(StoredObject content, Map<String, Object> listed) {
+    /** What a link to the content is pinned to: its MD5; for a large object, the MD5 of its manifest, listed as its hash, or read. */
+    private String targetEtag(StoredObject content, Map<String, Object> listed) {
+        if (content.sloEtag() == null) {
+            return content.md5();
+        }
         return content.reused() && listed != null ? Listed.hash(listed) : swift.manifestEtag(container, content.name());
     }
 

@@ -1,11 +1,10 @@
 package io.influxswiftbackup.it;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
+import org.awaitility.Awaitility;
 
 /**
  * A gate that holds a stand-in {@code influxd} (a shell script) until the test opens it: how the
@@ -33,12 +32,9 @@ final class Gate {
     }
 
     /** Lets the held script go on once it has reached the gate (at most 60 s); the gate stays open. */
-    static void open(Path gate) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!Files.exists(reached(gate))) {
-            assertTrue(System.nanoTime() < deadline, "nothing reached the gate " + gate + " within 60 s");
-            Thread.sleep(20);
-        }
+    static void open(Path gate) throws IOException {
+        Awaitility.await("something reaches the gate " + gate).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+                .until(() -> Files.exists(reached(gate)));
         Files.delete(gate);
     }
 }

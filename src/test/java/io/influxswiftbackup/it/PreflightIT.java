@@ -26,6 +26,9 @@ import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.apache.camel.Exchange;
@@ -116,29 +119,26 @@ class PreflightIT {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         URI ping = URI.create(env.get("influx.intermediary.url") + "/ping");
         AtomicInteger missed = new AtomicInteger();
-        Thread watcher = new Thread(() -> {
-            while (!Thread.currentThread().isInterrupted()) {
-                try {
-                    HttpResponse<Void> answer = http.send(HttpRequest.newBuilder(ping).build(), HttpResponse.BodyHandlers.discarding());
-                    if (answer.statusCode() != 204) {
-                        missed.incrementAndGet();
-                    }
-                    Thread.sleep(20);
-                } catch (InterruptedException e) {
-                    return;
-                } catch (Exception e) {
+        Runnable askOnce = () -> {
+            try {
+                if (http.send(HttpRequest.newBuilder(ping).build(), HttpResponse.BodyHandlers.discarding()).statusCode() != 204) {
                     missed.incrementAndGet();
                 }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Exception e) {
+                missed.incrementAndGet();
             }
-        });
+        };
         assertEquals(204, http.send(HttpRequest.newBuilder(ping).build(), HttpResponse.BodyHandlers.discarding()).statusCode(),
                 "the intermediary answers before");
-        watcher.start();
+        ScheduledExecutorService watcher = Executors.newSingleThreadScheduledExecutor();
+        watcher.scheduleWithFixedDelay(askOnce, 0, 20, TimeUnit.MILLISECONDS);
         try {
             run.run();
         } finally {
-            watcher.interrupt();
-            watcher.join();
+            watcher.shutdownNow();
+            assertTrue(watcher.awaitTermination(10, TimeUnit.SECONDS), "the /ping watcher stops");
         }
         assertEquals(204, http.send(HttpRequest.newBuilder(ping).build(), HttpResponse.BodyHandlers.discarding()).statusCode(),
                 "the intermediary answers after");
